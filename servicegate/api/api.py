@@ -1,0 +1,128 @@
+"""The REST API under /api/v1/ (django-ninja), with its OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema, Status
+from ninja.errors import AuthenticationError
+
+from servicegate.accounts.services import token_create, token_revoke, user_roles
+from servicegate.api.auth import API_AUTH
+from servicegate.catalog.api import router as catalog_router
+from servicegate.improvement.api import router as improvement_router
+from servicegate.measurement.api import router as measurement_router
+from servicegate.operations.api import router as operations_router
+from servicegate.planning.api import router as planning_router
+from servicegate.promises.api import router as promises_router
+from servicegate.team.api import router as team_router
+
+api = NinjaAPI(
+    title="Servicegate API",
+    version="1",
+    description="Service catalogue, promises, quality gates, operations and planning.",
+    urls_namespace="api",
+    auth=API_AUTH,
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+class Message(Schema):
+    detail: str
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": "Authentication required: send 'Authorization: Bearer <token>'."},
+        status=401,
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    detail = str(exc) if str(exc) and " " in str(exc) else "Your role does not allow this."
+    return api.create_response(request, {"detail": detail}, status=403)
+
+
+class Health(Schema):
+    status: str
+    database: str
+
+
+@api.get("/health", auth=None, response={200: Health, 503: Health}, tags=["system"])
+def health(request: HttpRequest) -> Status[Any]:
+    """Liveness and database reachability; needs no login."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return Status(503, {"status": "degraded", "database": "unreachable"})
+    return Status(200, {"status": "ok", "database": "ok"})
+
+
+class Credentials(Schema):
+    username: str
+    password: str
+    name: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+
+
+@api.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut, 401: Message, 429: Message},
+    tags=["auth"],
+)
+def auth_token(request: HttpRequest, credentials: Credentials) -> Status[Any]:
+    """Exchange username and password for a bearer token (throttled like the login page)."""
+    from axes.exceptions import AxesBackendPermissionDenied
+
+    try:
+        user = authenticate(request, username=credentials.username, password=credentials.password)
+    except AxesBackendPermissionDenied:
+        user = None
+    if getattr(request, "axes_locked_out", False):
+        return Status(429, {"detail": "Too many failed logins: wait 15 minutes, then try again."})
+    if user is None or not user.is_active:
+        return Status(401, {"detail": "Wrong username or password."})
+    _token, raw = token_create(user=user, name=credentials.name or "API")
+    return Status(200, {"token": raw})
+
+
+@api.delete("/auth/token", response={204: None}, tags=["auth"])
+def auth_token_revoke(request: HttpRequest) -> Status[Any]:
+    """Revoke the bearer token this request was sent with."""
+    api_token = getattr(request, "api_token", None)
+    if api_token is not None:
+        token_revoke(token=api_token)
+    return Status(204, None)
+
+
+class Me(Schema):
+    username: str
+    roles: list[str]
+
+
+@api.get("/me", response=Me, tags=["auth"])
+def me(request: HttpRequest) -> dict[str, Any]:
+    """Who the caller is and which roles they hold."""
+    return {"username": request.user.get_username(), "roles": user_roles(request.user)}
+
+
+api.add_router("/", catalog_router)
+api.add_router("/", promises_router)
+api.add_router("/", operations_router)
+api.add_router("/", measurement_router)
+api.add_router("/", improvement_router)
+api.add_router("/", planning_router)
+api.add_router("/", team_router)

@@ -1,0 +1,103 @@
+"""Catalogue pages: list with filters, detail, portfolio, create/edit by manage_catalog."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from servicegate.catalog.models import Segment, ServiceProduct
+from servicegate.promises.models import Promise
+from servicegate.promises.tests.conftest import login
+
+FORM = {
+    "name": "On-site Repair 24h",
+    "kind": "reactive",
+    "scope": "Repair on site",
+    "price_model": "per_incident",
+    "price_amount": "1850",
+    "currency": "EUR",
+    "channel": "on_site",
+    "regions": "Bayern, AT",
+    "value_proposition": "On site within 24 hours.",
+    "is_active": "on",
+}
+
+
+def test_list_filters(vera: User, product: ServiceProduct, segment: Segment) -> None:
+    client = login(vera)
+    assert product.name.encode() in client.get("/catalog/").content
+    assert product.name.encode() not in client.get("/catalog/?kind=training").content
+    assert (
+        product.name.encode()
+        in client.get(f"/catalog/?segment={segment.pk}&channel=remote").content
+    )
+    partial = client.get("/catalog/?kind=reactive", HTTP_HX_REQUEST="true")
+    assert b"<html" not in partial.content
+
+
+def test_detail_shows_promises_not_measured_yet(vera: User, draft: Promise) -> None:
+    response = login(vera).get(f"/catalog/products/{draft.product_id}/")
+    assert response.status_code == 200
+    assert b"not measured yet" in response.content
+
+
+def test_portfolio_shows_the_four_ps(vera: User, product: ServiceProduct) -> None:
+    content = login(vera).get("/catalog/portfolio/").content
+    assert b"Answer within 4 business hours." in content
+    assert b"990" in content
+
+
+@pytest.mark.parametrize("persona", ["carol", "vera", "quinn"])
+def test_without_manage_catalog_no_form(request: pytest.FixtureRequest, persona: str) -> None:
+    user = request.getfixturevalue(persona)
+    client = login(user)
+    assert client.get("/catalog/products/new/").status_code == 403
+    assert client.post("/catalog/products/new/", FORM).status_code == 403
+
+
+def test_sales_creates_and_edits_a_product(alice: User, segment: Segment) -> None:
+    client = login(alice)
+    response = client.post(
+        "/catalog/products/new/", FORM | {"segment": segment.pk, "owner": alice.pk}
+    )
+    assert response.status_code == 302, response.content
+    product = ServiceProduct.objects.get(name="On-site Repair 24h")
+    assert product.regions == ["Bayern", "AT"]
+    data: dict[str, Any] = FORM | {"segment": segment.pk, "owner": alice.pk, "price_amount": "1990"}
+    client.post(f"/catalog/products/{product.pk}/edit/", data)
+    product.refresh_from_db()
+    assert str(product.price_amount) == "1990.00"
+
+
+def test_negative_price_is_refused(alice: User, segment: Segment) -> None:
+    response = login(alice).post(
+        "/catalog/products/new/",
+        FORM | {"segment": segment.pk, "owner": alice.pk, "price_amount": "-1"},
+    )
+    assert response.status_code == 200
+    assert not ServiceProduct.objects.exists()
+
+
+def test_list_query_count(
+    vera: User, product: ServiceProduct, bob: User, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(10):
+        ServiceProduct.objects.create(
+            name=f"P{i}",
+            segment=product.segment,
+            owner=bob,
+            kind="training",
+            scope="s",
+            price_model="fixed",
+            price_amount=1,
+            channel="remote",
+            value_proposition="v",
+        )
+    client = login(vera)
+    client.get("/catalog/")
+    with django_assert_max_num_queries(10):
+        client.get("/catalog/")
+    with django_assert_max_num_queries(10):
+        client.get("/catalog/portfolio/")

@@ -1,0 +1,161 @@
+"""The `servicegate` command.
+
+Engine commands (``sla``, ``staffing``, ``simulate``, ``forecast``, ``bench``) run
+without Django and need no database. Every other command is a Django management
+command (``demo-data`` is ``demo_data``); on the embedded SQLite default the database
+is created and migrated on first use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+# name -> module in servicegate.cli_commands exposing register(subparsers)
+ENGINE_COMMANDS = {
+    "sla": "servicegate.cli_commands.sla",
+    "staffing": "servicegate.cli_commands.staffing",
+    "simulate": "servicegate.cli_commands.simulate",
+    "forecast": "servicegate.cli_commands.forecast",
+    "bench": "servicegate.cli_commands.bench",
+}
+# Django commands that run in demo mode (no SECRET_KEY needed, demo users allowed).
+DEMO_COMMANDS = {"demo", "demo_data"}
+# Django commands that must not trigger the automatic migration of the embedded database.
+NO_AUTO_MIGRATE = {
+    "migrate",
+    "makemigrations",
+    "check",
+    "compilemessages",
+    "makemessages",
+    "collectstatic",
+    "help",
+    "version",
+    "sqlmigrate",
+    "showmigrations",
+}
+
+USAGE = """usage: servicegate <command> [options]
+
+Run and set up:
+  demo [--port N]        install the demo organisation (first start) and serve it
+  demo-data              create the demo organisation (--seed N, --size small|large, --force)
+  migrate                create or update the database tables (explicit on PostgreSQL)
+  worker                 run the background worker for long work
+  createsuperuser        create an administrator account
+Promise clocks and planning (no database needed):
+  sla                    business-time clocks: compute, deadline
+  staffing               Erlang C / Erlang A staffing
+  simulate               queue simulation
+  forecast               arrival forecast from a CSV of timestamps
+  bench                  benchmarks side by side with peers (sla, queueing, ...)
+
+Every Django management command is available too; `servicegate help` lists them.
+"""
+
+
+def setup_django(*, demo: bool = False) -> None:
+    """Configure Django for a command; ``demo`` runs in demo mode."""
+    if demo:
+        os.environ["SERVICEGATE_DEMO"] = "1"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicegate.settings")
+    import django
+
+    django.setup()
+
+
+def ensure_embedded_database() -> None:
+    """Create and migrate the embedded SQLite database if it is missing or behind."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    if not getattr(settings, "EMBEDDED_DATABASE", False):
+        return
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        print("Preparing the embedded database …", file=sys.stderr)
+        call_command("migrate", verbosity=0, interactive=False)
+
+
+def run_engine_command(name: str, argv: Sequence[str]) -> int:
+    """Parse and run one of the Django-free engine commands."""
+    parser = argparse.ArgumentParser(prog="servicegate")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    importlib.import_module(ENGINE_COMMANDS[name]).register(subparsers)
+    args = parser.parse_args([name, *argv])
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.parse_args([name, "--help"])
+        return 2
+    return int(func(args))
+
+
+def run_django_command(name: str, argv: Sequence[str]) -> int:
+    """Run a Django management command, preparing the embedded database first."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    command = name.replace("-", "_")
+    try:
+        setup_django(demo=command in DEMO_COMMANDS)
+        from django.core.management import execute_from_command_line
+        from django.db import OperationalError, ProgrammingError
+
+        try:
+            if command not in NO_AUTO_MIGRATE:
+                ensure_embedded_database()
+            execute_from_command_line(["servicegate", command, *argv])
+        except OperationalError as exc:
+            print(f"servicegate: error: {database_error_sentence(exc)}", file=sys.stderr)
+            return 1
+        except ProgrammingError as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            print(
+                f"servicegate: error: the database is not ready ({first_line}); "
+                "run `servicegate migrate` first.",
+                file=sys.stderr,
+            )
+            return 1
+    except ImproperlyConfigured as exc:
+        print(f"servicegate: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def database_error_sentence(exc: Exception) -> str:
+    """One sentence on why the database cannot be used and what to do."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if settings.EMBEDDED_DATABASE:
+        return (
+            f"The embedded database {db['NAME']} cannot be used ({exc}); check that "
+            "SERVICEGATE_DATA_DIR is writable."
+        )
+    where = f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}/{db.get('NAME')}"
+    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return (
+        f"Cannot reach the database at {where} ({first_line}); check DATABASE_URL and that "
+        "PostgreSQL is running, then run `servicegate migrate`."
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `servicegate` console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help"}:
+        print(USAGE)
+        return 0
+    name, rest = args[0], args[1:]
+    if name in ENGINE_COMMANDS:
+        return run_engine_command(name, rest)
+    return run_django_command(name, rest)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,58 @@
+"""`servicegate demo-data`: create the demo organisation."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from servicegate.catalog.models import Segment
+from servicegate.core.demo import build_demo
+from servicegate.core.demo.organisation import DEMO_PASSWORD, DEMO_USERS
+
+
+def database_holds_data() -> bool:
+    """Whether users or organisation data exist already."""
+    return User.objects.exists() or Segment.objects.exists()
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisation (a machine builder's service organisation)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+        parser.add_argument(
+            "--size",
+            choices=["small", "large"],
+            default="small",
+            help="small (default) or large (a ticket history of over a million tickets)",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="empty a database that already holds data, then create the demo",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if database_holds_data():
+            if not options["force"]:
+                raise CommandError(
+                    "The database already holds data; nothing was changed. "
+                    "Use --force to replace everything in it with the demo organisation."
+                )
+            self.stdout.write("Emptying the database (--force) …")
+            call_command("flush", interactive=False, verbosity=0)
+            call_command("migrate", verbosity=0, interactive=False)  # re-creates role groups
+        build_demo(seed=options["seed"], size=options["size"], report=self.stdout.write)
+        self.stdout.write(self.style.SUCCESS("The demo organisation is ready."))
+        print_logins(self.stdout.write)
+
+
+def print_logins(write: Any) -> None:
+    """Print the demo logins."""
+    write(f"Demo logins (password: {DEMO_PASSWORD}):")
+    for username, role, _first, _last in DEMO_USERS:
+        write(f"  {username:<11} {role}")

@@ -1,0 +1,13 @@
+"""Tasks for Django's tasks framework (run by `servicegate worker`)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from servicegate.core.jobs import job_run
+
+
+@task()
+def run_job(job_id: int) -> None:
+    """Run a recorded background job; its progress and result land on the Job row."""
+    job_run(job_id)

@@ -1,0 +1,75 @@
+"""Fast, cached timestamp parsing for imports.
+
+Event logs repeat the same timestamps many times (minute resolution), so every parser
+memoises by the raw string; the first parse of a string builds the datetime directly
+from its parts (no ``dateutil``). Naive timestamps are read in the given zone and
+returned as aware UTC datetimes; an impossible date (31 February) raises ValueError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DateParser = Callable[[str], datetime]
+
+
+def zone(name: str) -> tzinfo:
+    """The time zone ``name`` (IANA), or ValueError with a sentence saying what to use."""
+    if name.upper() == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"Unknown time zone {name!r}: use an IANA name such as UTC or Europe/Berlin."
+        ) from None
+
+
+def _to_utc(value: datetime, tz: tzinfo) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(UTC)
+
+
+def day_first_parser(tz: tzinfo) -> DateParser:
+    """Parse ``D/M/YYYY HH:MM[:SS]`` (ServiceNow exports with a day-first locale)."""
+    cache: dict[str, datetime] = {}
+
+    def parse(raw: str) -> datetime:
+        value = cache.get(raw)
+        if value is None:
+            date_part, _, time_part = raw.strip().partition(" ")
+            day, month, year = date_part.split("/")
+            hms = time_part.split(":") if time_part else ["0", "0"]
+            if len(hms) not in (2, 3) or len(year) != 4:
+                raise ValueError("expected a date like 29/2/2016 01:16 (day/month/year)")
+            second = int(hms[2]) if len(hms) == 3 else 0
+            naive = datetime(int(year), int(month), int(day), int(hms[0]), int(hms[1]), second)
+            value = cache[raw] = _to_utc(naive, tz)
+        return value
+
+    return parse
+
+
+def format_parser(fmt: str, tz: tzinfo) -> DateParser:
+    """Parse timestamps with a ``strptime`` format, or ``iso`` for ISO 8601."""
+    cache: dict[str, datetime] = {}
+    if fmt.lower() == "iso":
+
+        def convert(raw: str) -> datetime:
+            return datetime.fromisoformat(raw.strip())
+
+    else:
+
+        def convert(raw: str) -> datetime:
+            return datetime.strptime(raw.strip(), fmt)
+
+    def parse(raw: str) -> datetime:
+        value = cache.get(raw)
+        if value is None:
+            value = cache[raw] = _to_utc(convert(raw), tz)
+        return value
+
+    return parse

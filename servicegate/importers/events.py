@@ -1,0 +1,98 @@
+"""Event logs (CSV or XES) with a mapping file: one row per status change of a case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from servicegate.importers.dates import DateParser, format_parser, zone
+from servicegate.importers.errors import ImportFailure, RowError
+from servicegate.importers.mapping import Mapping
+from servicegate.importers.reading import ByteProgress, open_source
+from servicegate.importers.staging import Rejected, StagedEvent, StagedTicket, Staging
+from servicegate.importers.tabular import mapped_rows
+
+
+def parse(
+    path: Path,
+    *,
+    mapping: Mapping,
+    timezone: str = "",
+    encoding: str = "",
+    progress: ByteProgress | None = None,
+) -> Staging:
+    """Read the event log at ``path`` with ``mapping`` into a staging."""
+    try:
+        parse_date = format_parser(mapping.timestamp_format, zone(timezone or mapping.timezone))
+    except ValueError as exc:
+        raise ImportFailure(str(exc)) from None
+    with open_source(path, member=mapping.member) as source:
+        staging = Staging(file=source.name, source=mapping.source)
+        header, idx, rows = mapped_rows(
+            source, mapping, encoding=encoding or mapping.encoding, progress=progress
+        )
+        staging.header = header
+        for line, row in rows:
+            staging.rows += 1
+            error = _read_row(staging, mapping, idx, line, row, parse_date)
+            if error is not None:
+                staging.errors.append(error)
+                staging.rejected.append(Rejected(error, row))
+    staging.derive_from_events()
+    return staging
+
+
+def _read_row(
+    staging: Staging,
+    mapping: Mapping,
+    idx: dict[str, int],
+    line: int,
+    row: list[str],
+    parse_date: DateParser,
+) -> RowError | None:
+    if len(row) < len(staging.header):
+        return RowError(
+            staging.file, line, "", f"has {len(row)} fields, the header has {len(staging.header)}"
+        )
+    columns = mapping.columns
+    case_id = row[idx["id"]].strip()
+    if not case_id:
+        return RowError(staging.file, line, columns["id"], "the case id is empty")
+    raw_at = row[idx["timestamp"]]
+    try:
+        at = parse_date(raw_at)
+    except ValueError as exc:
+        return RowError(
+            staging.file,
+            line,
+            columns["timestamp"],
+            f"cannot read the timestamp {raw_at!r} with the format"
+            f" {mapping.timestamp_format!r} ({exc}); correct the value or [timestamp] format",
+        )
+    raw_status = row[idx["status"]].strip()
+    if not raw_status:
+        return RowError(staging.file, line, columns["status"], "the status/activity is empty")
+    source_priority = row[idx["priority"]] if "priority" in idx else ""
+    priority = mapping.priority_of(source_priority)
+    group = row[idx["group"]] if "group" in idx else ""
+    resource = row[idx["resource"]] if "resource" in idx else ""
+    status = mapping.status_of(raw_status)
+    staging.events.setdefault(case_id, []).append(
+        StagedEvent(at, status, raw_status[:100], priority, group[:200], resource[:200])
+    )
+    ticket = staging.tickets.get(case_id)
+    if ticket is None:
+        ticket = staging.tickets[case_id] = StagedTicket(
+            external_id=case_id[:64],
+            line=line,
+            number=case_id[:64],
+            kind=mapping.kind,
+            channel=mapping.channel,
+        )
+    if source_priority:
+        ticket.priority = priority
+        ticket.source_priority = source_priority[:64]
+    if "category" in idx:
+        ticket.category = row[idx["category"]][:200]
+    ticket.assignment_group = group[:200]
+    ticket.resource = resource[:200]
+    return None

@@ -1,0 +1,155 @@
+"""Open an input file (plain CSV, or a zip holding one) and stream its rows.
+
+Rows come from the csv module over an :class:`io.TextIOWrapper`, with the physical
+line number of each record, so every error can name its line. A decoding error
+becomes an :class:`ImportFailure` that names the file and line and suggests
+``--encoding``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from servicegate.importers.errors import ImportFailure
+
+#: ``progress(done_bytes, total_bytes)`` while a file is read.
+ByteProgress = Callable[[int, int], None]
+PROGRESS_EVERY = 5000
+
+
+@dataclass
+class Source:
+    """An opened input: its display name, binary stream, size in bytes and a way to reread it."""
+
+    name: str
+    raw: IO[bytes]
+    size: int
+    reopen: Callable[[], IO[bytes]]
+
+
+@contextmanager
+def open_source(path: Path, *, member: str = "") -> Iterator[Source]:
+    """Open ``path``; for a zip, the member named ``member`` or its only CSV file."""
+    if not path.exists():
+        raise ImportFailure(f"{path}: the file does not exist; check the path.")
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            info = _zip_member(path, archive, member)
+            with archive.open(info) as raw:
+                name = f"{path.name}:{info.filename}"
+                yield Source(name, raw, info.file_size, lambda: archive.open(info))
+        return
+    with path.open("rb") as raw:
+        yield Source(path.name, raw, path.stat().st_size, lambda: path.open("rb"))
+
+
+def _zip_member(path: Path, archive: zipfile.ZipFile, member: str) -> zipfile.ZipInfo:
+    candidates = [
+        i
+        for i in archive.infolist()
+        if not i.is_dir()
+        and not i.filename.startswith("__MACOSX/")
+        and i.filename.lower().endswith((".csv", ".xes"))
+    ]
+    if member:
+        chosen = [
+            i for i in candidates if i.filename == member or i.filename.endswith("/" + member)
+        ]
+    else:
+        chosen = candidates
+    if len(chosen) != 1:
+        names = ", ".join(i.filename for i in candidates) or "none"
+        raise ImportFailure(
+            f"{path.name}: cannot tell which file in the zip to import (CSV/XES files in it:"
+            f" {names}); name it with 'member' in the [file] table of the mapping."
+        )
+    return chosen[0]
+
+
+class CsvInput:
+    """The records of a CSV source; ``line_num`` is the physical line of the last one.
+
+    Iterate ``records()`` (a plain csv reader, fast) inside ``with input.guard():`` so
+    that decoding and quoting errors become import failures that name file and line.
+    """
+
+    def __init__(self, source: Source, *, encoding: str, delimiter: str = ",") -> None:
+        self.source = source
+        self.encoding = encoding
+        text = io.TextIOWrapper(source.raw, encoding=encoding, newline="")
+        self.reader = csv.reader(text, delimiter=delimiter)
+
+    @property
+    def line_num(self) -> int:
+        return self.reader.line_num
+
+    def report(self, progress: ByteProgress | None) -> None:
+        """Report the bytes read so far to ``progress``."""
+        if progress is not None:
+            progress(_tell(self.source), self.source.size)
+
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Turn decoding and CSV errors raised while reading into ImportFailure."""
+        try:
+            yield
+        except UnicodeDecodeError as exc:
+            line = undecodable_line(self.source, self.encoding) or self.line_num + 1
+            raise ImportFailure(
+                f"{self.source.name}, line {line}: the file is not valid"
+                f" {self.encoding} ({exc.reason} at byte {exc.start}). Nothing of this file"
+                " was imported. Give its encoding with --encoding, for example --encoding"
+                " cp1252 or --encoding latin-1."
+            ) from None
+        except csv.Error as exc:
+            raise ImportFailure(
+                f"{self.source.name}, line {self.line_num}: the CSV is malformed ({exc})."
+                " Nothing of this file was imported; check quoting and the delimiter."
+            ) from None
+
+
+def csv_rows(
+    source: Source,
+    *,
+    encoding: str = "utf-8-sig",
+    delimiter: str = ",",
+    progress: ByteProgress | None = None,
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line, row)`` for every record, the header included (line 1)."""
+    data = CsvInput(source, encoding=encoding, delimiter=delimiter)
+    count = 0
+    with data.guard():
+        for row in data.reader:
+            yield data.reader.line_num, row
+            count += 1
+            if count % PROGRESS_EVERY == 0:
+                data.report(progress)
+    if progress is not None:
+        progress(source.size, source.size)
+
+
+def undecodable_line(source: Source, encoding: str) -> int:
+    """The number of the first line that does not decode (0 if none is found)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with source.reopen() as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError:
+                return number
+    return 0
+
+
+def _tell(source: Source) -> int:
+    try:
+        return min(source.raw.tell(), source.size)
+    except (OSError, ValueError):
+        return 0

@@ -1,0 +1,105 @@
+"""Tickets and events read from a file, before anything is stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from operator import itemgetter
+from typing import NamedTuple
+
+from servicegate.importers.errors import RowError
+from servicegate.operations.choices import STOP_STATUSES, TicketStatus
+
+
+class StagedEvent(NamedTuple):
+    """One status or assignment change read from the file."""
+
+    at: datetime
+    status: str
+    source_status: str
+    priority: str
+    assignment_group: str
+    resource: str
+
+
+BY_TIME = itemgetter(0)  # StagedEvent.at, as a C-level sort key
+
+
+@dataclass
+class StagedTicket:
+    """A ticket as the file describes it (the last row wins for ticket fields)."""
+
+    external_id: str
+    line: int
+    number: str = ""
+    kind: str = "incident"
+    channel: str = "remote"
+    priority: str = ""
+    source_priority: str = ""
+    category: str = ""
+    assignment_group: str = ""
+    resource: str = ""
+    opened_at: datetime | None = None
+    responded_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    status: str = TicketStatus.NEW
+    source_status: str = ""
+    reassignment_count: int = 0
+    reopen_count: int = 0
+    source_made_sla: bool | None = None
+
+
+@dataclass
+class Rejected:
+    """A row left out by --skip-invalid, with the reason."""
+
+    error: RowError
+    row: list[str]
+
+
+@dataclass
+class Staging:
+    """Everything one file yields: tickets, their events, rejected rows."""
+
+    file: str
+    source: str
+    header: list[str] = field(default_factory=list)
+    rows: int = 0
+    tickets: dict[str, StagedTicket] = field(default_factory=dict)
+    events: dict[str, list[StagedEvent]] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+    @property
+    def event_count(self) -> int:
+        return sum(len(events) for events in self.events.values())
+
+    def derive_from_events(self) -> None:
+        """Fill what the ticket rows left open from the ticket's events (sorted by time)."""
+        for external_id, events in self.events.items():
+            events.sort(key=BY_TIME)  # stable: file order breaks ties
+            ticket = self.tickets[external_id]
+            _derive(ticket, events)
+
+
+def _derive(ticket: StagedTicket, events: list[StagedEvent]) -> None:
+    if not events:
+        return
+    last = events[-1]
+    ticket.status = last.status
+    ticket.source_status = ticket.source_status or last.source_status
+    if ticket.opened_at is None:
+        ticket.opened_at = events[0].at
+    if ticket.responded_at is None:
+        ticket.responded_at = next((e.at for e in events if e.status != TicketStatus.NEW), None)
+    if ticket.resolved_at is None and last.status in STOP_STATUSES:
+        # The last entry into a stop status: a reopened ticket resolves again later.
+        resolved = last.at
+        for event in reversed(events):
+            if event.status not in STOP_STATUSES:
+                break
+            resolved = event.at
+        ticket.resolved_at = resolved
+    if ticket.closed_at is None and last.status == TicketStatus.CLOSED:
+        ticket.closed_at = last.at

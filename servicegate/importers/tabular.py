@@ -1,0 +1,77 @@
+"""Rows of a mapped file (CSV or XES) as ``(line, values)`` with the mapped columns' indexes."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+from servicegate.importers.errors import ImportFailure, closest
+from servicegate.importers.mapping import Mapping
+from servicegate.importers.reading import ByteProgress, Source, csv_rows
+
+XES_CASE_COLUMN = "case:concept:name"
+
+
+def mapped_rows(
+    source: Source, mapping: Mapping, *, encoding: str, progress: ByteProgress | None
+) -> tuple[list[str], dict[str, int], Iterator[tuple[int, list[str]]]]:
+    """The header, the index of every mapped key, and the data rows."""
+    if source.name.lower().endswith(".xes"):
+        header = sorted(set(mapping.columns.values()))
+        rows = xes_rows(source, header)
+    else:
+        rows = csv_rows(source, encoding=encoding, delimiter=mapping.delimiter, progress=progress)
+        header = next(rows, (1, []))[1]
+    positions = {name: i for i, name in enumerate(header)}
+    indexes: dict[str, int] = {}
+    for key, column in mapping.columns.items():
+        if column not in positions:
+            raise ImportFailure(
+                f"{source.name}, line 1: the mapping {mapping.path.name} names the column"
+                f" {column!r} (columns.{key}), but the file has no such column."
+                f"{closest(column, header)} Correct the mapping; the file's columns are:"
+                f" {', '.join(header)}."
+            )
+        indexes[key] = positions[column]
+    return header, indexes, rows
+
+
+def xes_rows(source: Source, header: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """Events of an XES log as rows over ``header``; the "line" is the event's number.
+
+    Trace attributes are available as ``case:<key>`` (the case id as
+    ``case:concept:name``), event attributes under their own key.
+    """
+    number = 1
+    trace: dict[str, str] = {}
+    in_trace = in_event = False
+    try:
+        for action, element in ET.iterparse(source.raw, events=("start", "end")):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "trace":
+                in_trace = action == "start"
+                trace = {} if in_trace else trace
+                if not in_trace:
+                    element.clear()
+            elif tag == "event":
+                in_event = action == "start"
+                if not in_event:
+                    number += 1
+                    values = {**trace, **_attributes(element)}
+                    yield number, [values.get(c, "") for c in header]
+                    element.clear()
+            elif action == "end" and in_trace and not in_event:
+                key = element.get("key")
+                if key is not None:
+                    trace[f"case:{key}"] = element.get("value", "")
+    except ET.ParseError as exc:
+        raise ImportFailure(f"{source.name}: not a valid XES file ({exc}).") from None
+
+
+def _attributes(event: ET.Element) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for child in event:
+        key = child.get("key")
+        if key is not None:
+            values[key] = child.get("value", "")
+    return values

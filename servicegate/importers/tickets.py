@@ -1,0 +1,168 @@
+"""One row per ticket (generic CSV) with a mapping file.
+
+Each row becomes a ticket and the events its instants imply (opened → new,
+responded → in progress, resolved, closed), so clocks can be computed the same way
+as for event logs. The same id twice with different values is refused.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from servicegate.importers.dates import DateParser, format_parser, zone
+from servicegate.importers.errors import ImportFailure, RowError
+from servicegate.importers.mapping import Mapping
+from servicegate.importers.reading import ByteProgress, open_source
+from servicegate.importers.staging import Rejected, StagedEvent, StagedTicket, Staging
+from servicegate.importers.tabular import mapped_rows
+from servicegate.operations.choices import Channel, TicketKind, TicketStatus
+
+INSTANTS = ("opened", "responded", "resolved", "closed")
+INSTANT_STATUS = {
+    "opened": TicketStatus.NEW,
+    "responded": TicketStatus.IN_PROGRESS,
+    "resolved": TicketStatus.RESOLVED,
+    "closed": TicketStatus.CLOSED,
+}
+
+
+def parse(
+    path: Path,
+    *,
+    mapping: Mapping,
+    timezone: str = "",
+    encoding: str = "",
+    progress: ByteProgress | None = None,
+) -> Staging:
+    """Read the ticket CSV at ``path`` with ``mapping`` into a staging."""
+    try:
+        parse_date = format_parser(mapping.timestamp_format, zone(timezone or mapping.timezone))
+    except ValueError as exc:
+        raise ImportFailure(str(exc)) from None
+    seen: dict[str, tuple[int, list[str]]] = {}
+    with open_source(path, member=mapping.member) as source:
+        staging = Staging(file=source.name, source=mapping.source)
+        header, idx, rows = mapped_rows(
+            source, mapping, encoding=encoding or mapping.encoding, progress=progress
+        )
+        staging.header = header
+        for line, row in rows:
+            staging.rows += 1
+            error = _read_row(staging, mapping, idx, line, row, parse_date, seen)
+            if error is not None:
+                staging.errors.append(error)
+                staging.rejected.append(Rejected(error, row))
+    return staging
+
+
+def _read_row(
+    staging: Staging,
+    mapping: Mapping,
+    idx: dict[str, int],
+    line: int,
+    row: list[str],
+    parse_date: DateParser,
+    seen: dict[str, tuple[int, list[str]]],
+) -> RowError | None:
+    columns = mapping.columns
+    if len(row) < len(staging.header):
+        return RowError(
+            staging.file, line, "", f"has {len(row)} fields, the header has {len(staging.header)}"
+        )
+    ticket_id = row[idx["id"]].strip()
+    if not ticket_id:
+        return RowError(staging.file, line, columns["id"], "the ticket id is empty")
+    if ticket_id in seen:
+        first_line, first_row = seen[ticket_id]
+        if first_row == row:
+            return None  # an exact repetition adds nothing
+        return RowError(
+            staging.file,
+            line,
+            columns["id"],
+            f"the id {ticket_id!r} already appeared on line {first_line} with different"
+            " values; keep one row per ticket",
+        )
+    seen[ticket_id] = (line, row)
+    instants: dict[str, datetime | None] = {}
+    for key in INSTANTS:
+        raw = row[idx[key]].strip() if key in idx else ""
+        try:
+            instants[key] = parse_date(raw) if raw else None
+        except ValueError as exc:
+            return RowError(
+                staging.file,
+                line,
+                columns[key],
+                f"cannot read {raw!r} with the format {mapping.timestamp_format!r} ({exc});"
+                " correct the value or [timestamp] format",
+            )
+    if instants["opened"] is None:
+        return RowError(staging.file, line, columns["opened"], "the opening time is empty")
+    return _stage(staging, mapping, idx, line, row, ticket_id, instants)
+
+
+def _stage(
+    staging: Staging,
+    mapping: Mapping,
+    idx: dict[str, int],
+    line: int,
+    row: list[str],
+    ticket_id: str,
+    instants: dict[str, datetime | None],
+) -> RowError | None:
+    columns = mapping.columns
+
+    def value(key: str) -> str:
+        return row[idx[key]].strip() if key in idx else ""
+
+    kind = value("kind") or mapping.kind
+    if kind not in TicketKind.values:
+        return RowError(staging.file, line, columns.get("kind", ""), f"unknown kind {kind!r}")
+    channel = value("channel") or mapping.channel
+    if channel not in Channel.values:
+        return RowError(
+            staging.file, line, columns.get("channel", ""), f"unknown channel {channel!r}"
+        )
+    made_sla_raw = value("made_sla").lower()
+    if made_sla_raw not in {"", "true", "false", "1", "0", "yes", "no"}:
+        return RowError(
+            staging.file, line, columns["made_sla"], f"expected true or false, not {made_sla_raw!r}"
+        )
+    ticket = StagedTicket(
+        external_id=ticket_id[:64],
+        line=line,
+        number=(value("number") or ticket_id)[:64],
+        kind=kind,
+        channel=channel,
+        source_priority=value("priority")[:64],
+        priority=mapping.priority_of(value("priority")),
+        category=value("category")[:200],
+        assignment_group=value("group")[:200],
+        resource=value("resource")[:200],
+        opened_at=instants["opened"],
+        responded_at=instants["responded"],
+        resolved_at=instants["resolved"] or instants["closed"],
+        closed_at=instants["closed"],
+        source_status=value("status")[:100],
+        source_made_sla=None if not made_sla_raw else made_sla_raw in {"true", "1", "yes"},
+    )
+    ticket.status = _status(mapping, ticket)
+    staging.tickets[ticket.external_id] = ticket
+    staging.events[ticket.external_id] = [
+        StagedEvent(at, INSTANT_STATUS[key], "", ticket.priority, ticket.assignment_group, "")
+        for key, at in instants.items()
+        if at is not None
+    ]
+    return None
+
+
+def _status(mapping: Mapping, ticket: StagedTicket) -> str:
+    if ticket.source_status:
+        return mapping.status_of(ticket.source_status)
+    if ticket.closed_at is not None:
+        return TicketStatus.CLOSED
+    if ticket.resolved_at is not None:
+        return TicketStatus.RESOLVED
+    return TicketStatus.IN_PROGRESS if ticket.responded_at else TicketStatus.NEW

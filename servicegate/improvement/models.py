@@ -1,0 +1,1 @@
+"""Models of improvement (added by the issues that build this area)."""

@@ -1,0 +1,1 @@
+"""Models of measurement (added by the issues that build this area)."""

@@ -1,0 +1,40 @@
+"""The demo step builds assets and a ticket history deterministically from the seed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from servicegate.core.demo import DemoContext, organisation
+from servicegate.core.demo import operations as demo_operations
+from servicegate.operations.models import Asset, Ticket, TicketEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _build(seed: int, monkeypatch: pytest.MonkeyPatch) -> DemoContext:
+    monkeypatch.setattr(demo_operations, "SMALL_TICKETS", 2_000)
+    from servicegate.accounts.services import sync_roles
+
+    sync_roles()
+    ctx = DemoContext(
+        seed=seed, size="small", rng=np.random.default_rng(seed), report=lambda m: None
+    )
+    organisation.build(ctx)
+    demo_operations.build(ctx)
+    return ctx
+
+
+def test_demo_tickets_follow_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    _build(7, monkeypatch)
+    assert 700 <= Asset.objects.count() <= 1300
+    assert Ticket.objects.count() == 2_000
+    kinds = set(Ticket.objects.values_list("kind", flat=True))
+    assert {"incident", "maintenance"} <= kinds
+    assert set(Ticket.objects.values_list("channel", flat=True)) == {"remote", "on_site"}
+    assert TicketEvent.objects.filter(status="awaiting_customer").exists()
+    statuses = set(TicketEvent.objects.values_list("status", flat=True))
+    assert statuses <= {"new", "assigned", "in_progress", "awaiting_customer", "resolved", "closed"}
+    weekend = sum(1 for t in Ticket.objects.only("opened_at") if t.opened_at.weekday() >= 5)
+    assert weekend < 0.15 * 2_000  # weekday seasonality
+    assert Ticket.objects.filter(technician__isnull=False).count() > 1_500

@@ -1,0 +1,152 @@
+"""Pages of the operations area: overview, tickets, installed base, imports."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from servicegate.core.jobs import job_start
+from servicegate.core.models import Job
+from servicegate.core.permissions import capability_required, has_capability
+from servicegate.operations import selectors
+from servicegate.operations.choices import Channel, Priority, TicketKind, TicketStatus
+from servicegate.operations.forms import ImportForm
+from servicegate.operations.models import Customer
+
+PAGE_SIZE = 50
+
+
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() else 1
+
+
+@capability_required("view_servicegate")
+def overview(request: HttpRequest) -> HttpResponse:
+    """Counts of the installed base and tickets, and the latest imports."""
+    return render(
+        request,
+        "operations/overview.html",
+        {
+            "overview": selectors.operations_overview(request.user),
+            "can_import": has_capability(request.user, "import_data"),
+            "nav_active": "operations",
+        },
+    )
+
+
+@capability_required("view_servicegate")
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    """Tickets with filters, newest first, paginated without counting the table."""
+    filters = {key: request.GET.get(key, "") for key in selectors.FILTERS}
+    tickets = selectors.ticket_list(request.user, filters)
+    page = selectors.page_of(tickets, _page_number(request), PAGE_SIZE)
+    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    return render(
+        request,
+        "operations/ticket_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query,
+            "kinds": TicketKind.choices,
+            "statuses": TicketStatus.choices,
+            "priorities": Priority.choices,
+            "channels": Channel.choices,
+            "customers": Customer.objects.only("id", "name").order_by("name"),
+            "sources": selectors.ticket_sources(),
+            "own_only": selectors.sees_own_tickets_only(request.user),
+            "nav_active": "operations",
+        },
+    )
+
+
+@capability_required("view_servicegate")
+def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """A ticket and its event timeline."""
+    ticket = selectors.ticket_detail(request.user, ticket_id)
+    if ticket is None:
+        raise Http404(_("There is no such ticket, or it is not assigned to you."))
+    return render(
+        request, "operations/ticket_detail.html", {"ticket": ticket, "nav_active": "operations"}
+    )
+
+
+@capability_required("view_servicegate")
+def customer_list(request: HttpRequest) -> HttpResponse:
+    """Customers of the installed base."""
+    page = selectors.page_of(selectors.customer_list(), _page_number(request), PAGE_SIZE)
+    return render(
+        request, "operations/customer_list.html", {"page": page, "nav_active": "operations"}
+    )
+
+
+@capability_required("view_servicegate")
+def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """A customer and its sites."""
+    customer = selectors.customer_detail(customer_id)
+    if customer is None:
+        raise Http404(_("There is no such customer."))
+    return render(
+        request,
+        "operations/customer_detail.html",
+        {"customer": customer, "nav_active": "operations"},
+    )
+
+
+@capability_required("view_servicegate")
+def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
+    """A site and its assets."""
+    site = selectors.site_detail(site_id)
+    if site is None:
+        raise Http404(_("There is no such site."))
+    return render(
+        request, "operations/site_detail.html", {"site": site, "nav_active": "operations"}
+    )
+
+
+@capability_required("import_data")
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a file; the import runs as a background job whose progress the page polls."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        path = _store_upload(form.cleaned_data["file"])
+        job = job_start(
+            kind="import",
+            title=_("Import of %(name)s") % {"name": path.name},
+            params={
+                "format": form.cleaned_data["format"],
+                "path": str(path),
+                "mapping": form.cleaned_data["mapping"],
+                "timezone": form.cleaned_data["timezone"],
+                "skip_invalid": form.cleaned_data["skip_invalid"],
+            },
+            by=request.user,  # type: ignore[arg-type]
+        )
+        return redirect("operations:import_job", job_id=job.pk)
+    return render(request, "operations/import.html", {"form": form, "nav_active": "operations"})
+
+
+@capability_required("import_data")
+def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The progress of an import job: the whole page, or the fragment HTMX polls."""
+    job = get_object_or_404(Job, pk=job_id, kind="import")
+    template = "operations/_job.html" if request.htmx else "operations/import_job.html"  # type: ignore[attr-defined]
+    return render(request, template, {"job": job, "nav_active": "operations"})
+
+
+def _store_upload(upload: UploadedFile[bytes]) -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports" / uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / get_valid_filename(upload.name or "upload.csv")
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return path

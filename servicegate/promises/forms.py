@@ -1,0 +1,184 @@
+"""Forms of promises, gates, reviews and contracts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from servicegate.calendars.models import BusinessCalendar
+from servicegate.catalog.models import ServiceProduct
+from servicegate.promises.choices import Decision, EvidenceKind, PromiseState
+from servicegate.promises.models import (
+    Contract,
+    Evidence,
+    GateCriterion,
+    GateDefinition,
+    GateReview,
+    Promise,
+)
+
+
+class ListField(forms.CharField):
+    """A comma-separated list of names, stored as a JSON list."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+
+class PromiseForm(forms.ModelForm[Promise]):
+    """Propose or edit a promise; ``version`` detects concurrent edits."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    clock_start_statuses = ListField(label=_("Clock starts on"), required=False)
+    clock_pause_statuses = ListField(label=_("Clock pauses on"), required=False)
+    clock_stop_statuses = ListField(label=_("Clock stops on"), required=False)
+
+    class Meta:
+        model = Promise
+        fields = [
+            "title",
+            "product",
+            "segment",
+            "priority",
+            "customer",
+            "contract",
+            "metric",
+            "custom_metric",
+            "target_value",
+            "target_unit",
+            "attainment_percent",
+            "calendar",
+            "clock_start_statuses",
+            "clock_pause_statuses",
+            "clock_stop_statuses",
+            "reopen_behaviour",
+            "made_by_role",
+            "source",
+            "source_reference",
+            "valid_from",
+            "valid_to",
+        ]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_to": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = ServiceProduct.objects.filter(  # type: ignore[attr-defined]
+            is_active=True
+        ).select_related("segment")
+        self.fields["calendar"].queryset = BusinessCalendar.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["segment"].required = False
+        self.fields["segment"].help_text = _("Leave empty to use the product's segment.")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def _post_clean(self) -> None:
+        # The segment follows the product unless chosen explicitly.
+        product = self.cleaned_data.get("product")
+        if product is not None and not self.cleaned_data.get("segment"):
+            self.cleaned_data["segment"] = product.segment
+        super()._post_clean()  # type: ignore[misc]
+
+
+class TransitionForm(forms.Form):
+    """Move a promise to another state, with a reason."""
+
+    to = forms.ChoiceField(choices=PromiseState.choices, widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    counter_proposal = forms.CharField(
+        label=_("Counter-proposal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PromiseFilterForm(forms.Form):
+    """Filters above the promise list."""
+
+    state = forms.ChoiceField(
+        choices=[("", _("All states")), *PromiseState.choices], required=False, label=_("State")
+    )
+    product = forms.ModelChoiceField(
+        queryset=ServiceProduct.objects.all(), required=False, label=_("Product")
+    )
+
+
+class GateForm(forms.ModelForm[GateDefinition]):
+    """Edit a gate definition."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = GateDefinition
+        fields = [
+            "order",
+            "code",
+            "name",
+            "description",
+            "from_department",
+            "to_department",
+            "owner_role",
+            "is_active",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class CriterionForm(forms.ModelForm[GateCriterion]):
+    """Add or edit one checklist criterion."""
+
+    class Meta:
+        model = GateCriterion
+        fields = ["order", "question", "required_evidence", "mandatory", "is_active"]
+
+
+class EvidenceForm(forms.ModelForm[Evidence]):
+    """Attach a text, link or file as evidence to a review."""
+
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https", max_length=500)
+
+    class Meta:
+        model = Evidence
+        fields = ["criterion", "kind", "text", "url", "file"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, review: GateReview, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].queryset = review.gate.criteria.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["kind"].initial = EvidenceKind.TEXT
+
+
+class DecisionForm(forms.Form):
+    """Decide a gate review."""
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=[c for c in Decision.choices if c[0]])
+    comments = forms.CharField(
+        label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    conditions = forms.CharField(
+        label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    counter_proposal = forms.CharField(
+        label=_("Counter-proposal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ContractForm(forms.ModelForm[Contract]):
+    """Record a contract."""
+
+    class Meta:
+        model = Contract
+        fields = ["number", "customer", "products", "starts_on", "ends_on", "notes"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }

@@ -1,0 +1,249 @@
+"""Writes of promises, contracts and gates: one keyword-only function per action.
+
+Every function checks the caller's capability, runs in one transaction and appends
+the audit trail.  Views, the API, the demo and the admin all go through here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicegate.core.permissions import has_capability, require_capability
+from servicegate.promises import lifecycle
+from servicegate.promises.audit import audit_record, diff, snapshot
+from servicegate.promises.choices import AuditAction, Decision, PromiseState
+from servicegate.promises.models import Contract, Promise
+
+Actor = User | AnonymousUser
+
+
+def as_user(by: Actor) -> User:
+    """The logged-in user behind ``by``; anonymous callers may not write."""
+    if not isinstance(by, User):
+        raise PermissionDenied(_("Log in first."))
+    return by
+
+
+class TransitionError(Exception):
+    """A state change the lifecycle does not allow; the message says what is allowed."""
+
+
+class ConcurrentEditError(Exception):
+    """The object was changed by someone else since the caller loaded it."""
+
+
+PROMISE_FIELDS: tuple[str, ...] = (
+    "title",
+    "metric",
+    "custom_metric",
+    "target_value",
+    "target_unit",
+    "attainment_percent",
+    "calendar",
+    "clock_start_statuses",
+    "clock_pause_statuses",
+    "clock_stop_statuses",
+    "reopen_behaviour",
+    "product",
+    "segment",
+    "priority",
+    "customer",
+    "contract",
+    "made_by_role",
+    "source",
+    "source_reference",
+    "valid_from",
+    "valid_to",
+)
+EDITABLE_STATES = frozenset({PromiseState.DRAFT, PromiseState.REJECTED})
+
+
+def _assign(promise: Promise, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(PROMISE_FIELDS)
+    if unknown:
+        raise ValueError(f"Promises have no editable field(s) {sorted(unknown)}.")
+    for name, value in fields.items():
+        setattr(promise, name, value)
+    if promise.segment_id is None and promise.product_id is not None:
+        promise.segment_id = promise.product.segment_id
+
+
+def promise_create(*, by: Actor, **fields: Any) -> Promise:
+    """Create a draft promise made by ``by``; needs ``propose_promise``."""
+    require_capability(by, "propose_promise")
+    promise = Promise(made_by=as_user(by), state=PromiseState.DRAFT)
+    _assign(promise, fields)
+    promise.full_clean()
+    with transaction.atomic():
+        promise.save()
+        audit_record(
+            obj=promise,
+            by=by,
+            action=AuditAction.CREATE,
+            changes={k: [None, v] for k, v in snapshot(promise, PROMISE_FIELDS).items()},
+        )
+    return promise
+
+
+def promise_update(*, promise: Promise, by: Actor, version: int, **fields: Any) -> Promise:
+    """Change a draft (or rejected) promise; refuse if ``version`` is stale."""
+    require_capability(by, "propose_promise")
+    with transaction.atomic():
+        current = Promise.objects.select_for_update().get(pk=promise.pk)
+        if current.version != version:
+            raise ConcurrentEditError(
+                _(
+                    "Someone else changed this promise in the meantime (version %(now)s, "
+                    "you edited version %(yours)s). Reload it and apply your change again."
+                )
+                % {"now": current.version, "yours": version}
+            )
+        if current.state not in EDITABLE_STATES:
+            raise TransitionError(
+                _(
+                    "Only draft or rejected promises can be edited; this one is “%(state)s”. "
+                    "Start a G4 review to change a promise in service."
+                )
+                % {"state": current.get_state_display()}
+            )
+        before = snapshot(current, PROMISE_FIELDS)
+        _assign(current, fields)
+        current.full_clean()
+        changes = diff(before, snapshot(current, PROMISE_FIELDS))
+        if changes:
+            current.version += 1
+            current.save()
+            audit_record(obj=current, by=by, action=AuditAction.UPDATE, changes=changes)
+    return current
+
+
+def _check_transition(promise: Promise, to: str, by: Actor) -> lifecycle.Transition:
+    step = lifecycle.find(promise.state, to)
+    if step is None:
+        raise TransitionError(
+            _("A promise cannot move from “%(state)s” to “%(to)s”.")
+            % {"state": promise.get_state_display(), "to": to}
+            + " "
+            + lifecycle.describe_next(promise.state)
+        )
+    if not has_capability(by, step.capability):
+        raise PermissionDenied(
+            _("Your role may not move a promise from “%(state)s” to “%(to)s”.")
+            % {"state": promise.get_state_display(), "to": PromiseState(to).label}
+        )
+    if step.four_eyes and promise.made_by_id == by.pk:
+        raise PermissionDenied(
+            _(
+                "You made this promise, so you cannot decide its gate: four eyes — "
+                "someone else of the department that keeps it must decide."
+            )
+        )
+    return step
+
+
+def may_transition(promise: Promise, to: str, by: Actor) -> bool:
+    """Whether ``by`` may move ``promise`` to ``to`` now (for showing buttons)."""
+    try:
+        _check_transition(promise, to, by)
+    except (TransitionError, PermissionDenied):
+        return False
+    return True
+
+
+def promise_transition(
+    *,
+    promise: Promise,
+    to: str,
+    by: Actor,
+    comment: str = "",
+    counter_proposal: str | None = None,
+) -> Promise:
+    """Move ``promise`` to state ``to``, checking lifecycle, role and four eyes.
+
+    Rejecting needs a counter-proposal; it is kept on the promise so the rework
+    (rejected → draft) can start from it.  Raises TransitionError for a step the
+    lifecycle does not allow and PermissionDenied for a role that may not take it.
+    """
+    with transaction.atomic():
+        current = Promise.objects.select_for_update().select_related("made_by").get(pk=promise.pk)
+        _check_transition(current, to, by)
+        if to == PromiseState.REJECTED and not (counter_proposal or "").strip():
+            raise TransitionError(
+                _("Rejecting a promise needs a counter-proposal: say what could be promised.")
+            )
+        changes: dict[str, list[Any]] = {"state": [current.state, to]}
+        if counter_proposal is not None and counter_proposal != current.counter_proposal:
+            changes["counter_proposal"] = [current.counter_proposal, counter_proposal]
+            current.counter_proposal = counter_proposal
+        current.state = to
+        current.state_changed_at = timezone.now()
+        current.version += 1
+        current.save()
+        audit_record(
+            obj=current, by=by, action=AuditAction.TRANSITION, changes=changes, comment=comment
+        )
+    return current
+
+
+def contract_create(
+    *,
+    by: Actor,
+    number: str,
+    customer: Any,
+    starts_on: Any,
+    ends_on: Any = None,
+    products: Any = (),
+    notes: str = "",
+) -> Contract:
+    """Record a contract with its products; needs ``propose_promise``."""
+    require_capability(by, "propose_promise")
+    contract = Contract(
+        number=number, customer=customer, starts_on=starts_on, ends_on=ends_on, notes=notes
+    )
+    contract.full_clean()
+    with transaction.atomic():
+        contract.save()
+        contract.products.set(list(products))
+        audit_record(
+            obj=contract,
+            by=by,
+            action=AuditAction.CREATE,
+            changes=diff({}, snapshot(contract, ("number", "customer", "starts_on", "ends_on"))),
+        )
+    return contract
+
+
+# Gate services live in gate_services.py; re-exported for one import place.
+from servicegate.promises.gate_services import (  # noqa: E402
+    evidence_add,
+    gate_criterion_save,
+    gate_definition_update,
+    gate_review_answer,
+    gate_review_decide,
+    gate_review_open,
+    review_blockers,
+)
+
+__all__ = [
+    "ConcurrentEditError",
+    "Decision",
+    "TransitionError",
+    "contract_create",
+    "evidence_add",
+    "gate_criterion_save",
+    "gate_definition_update",
+    "gate_review_answer",
+    "gate_review_decide",
+    "gate_review_open",
+    "may_transition",
+    "promise_create",
+    "promise_transition",
+    "promise_update",
+    "review_blockers",
+]

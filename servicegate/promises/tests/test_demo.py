@@ -1,0 +1,25 @@
+"""The demo step creates products and promises in every state with history."""
+
+from __future__ import annotations
+
+import pytest
+
+from servicegate.catalog.models import ServiceProduct
+from servicegate.core.demo import build_demo
+from servicegate.promises.choices import PromiseState
+from servicegate.promises.models import AuditEntry, Contract, GateReview, Promise
+
+
+@pytest.mark.django_db(transaction=False)
+def test_demo_has_every_state() -> None:
+    from servicegate.accounts.services import sync_roles
+
+    sync_roles()
+    ctx = build_demo(seed=7, report=lambda _msg: None)
+    assert ServiceProduct.objects.count() == 12
+    assert set(Promise.objects.values_list("state", flat=True)) == set(PromiseState.values)
+    assert Contract.objects.count() >= 3
+    assert GateReview.objects.filter(gate__code="G1", reviewer__username="manager").exists()
+    assert GateReview.objects.filter(gate__code="G4").exists()
+    assert AuditEntry.objects.filter(user__username="sales").exists()
+    assert len(ctx.objects["promises"]) == Promise.objects.count()
