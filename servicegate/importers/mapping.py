@@ -185,7 +185,7 @@ def _check_keys(path: Path, data: dict[str, Any]) -> None:
             for sub, subvalue in value.items():
                 if sub not in spec:
                     raise ImportFailure(
-                        f"{path.name}: unknown key {key}.{sub!r}.{closest(sub, spec)} Valid"
+                        f"{path.name}: unknown key '{key}.{sub}'.{closest(sub, spec)} Valid"
                         f" keys in [{key}]: {', '.join(spec)}."
                     )
                 if not isinstance(subvalue, spec[sub]):

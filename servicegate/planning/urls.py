@@ -1,9 +1,14 @@
+"""URLs of planning: overview, staffing calculator, forecast, a promise's feasibility panel."""
+
 from django.urls import path
 
-from servicegate.core.views import area_placeholder
+from servicegate.planning import views
 
 app_name = "planning"
 
 urlpatterns = [
-    path("", area_placeholder("planning"), name="index"),
+    path("", views.index, name="index"),
+    path("staffing/", views.staffing, name="staffing"),
+    path("forecast/", views.forecast, name="forecast"),
+    path("promises/<int:pk>/feasibility/", views.feasibility_panel, name="feasibility"),
 ]

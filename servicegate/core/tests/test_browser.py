@@ -28,8 +28,9 @@ def login(page: Any, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert "/accounts/login/" not in page.url, f"login as {username} failed"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -41,8 +42,8 @@ def test_each_role_logs_in_and_opens_every_area(
     login(page, live_server.url, f"u_{role}")
     assert page.locator("h1").first.inner_text() == "Servicegate"
     for area in AREAS:
-        page.click(f"nav.mainnav a[data-area={area.key}]")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click(f"nav.mainnav a[data-area={area.key}]")
         assert page.locator("h1").count() >= 1
         assert "Not allowed" not in page.content()
         assert "Traceback" not in page.content()
@@ -56,12 +57,12 @@ def test_language_switch_to_german_and_back(
     make_user("u_lang", roles.SERVICE_MANAGER)
     login(page, live_server.url, "u_lang")
     assert page.locator("nav.mainnav a[data-area=catalog]").inner_text() == "Service catalogue"
-    page.select_option("#language-select", "de")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("#language-select", "de")
     assert page.locator("nav.mainnav a[data-area=catalog]").inner_text() == "Servicekatalog"
     page.screenshot(path=str(screenshot_dir / "dashboard-de.png"))
-    page.select_option("#language-select", "en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("#language-select", "en")
     assert page.locator("nav.mainnav a[data-area=catalog]").inner_text() == "Service catalogue"
 
 

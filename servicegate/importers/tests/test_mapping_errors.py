@@ -29,7 +29,7 @@ def test_a_misspelt_column_key_is_named_with_the_closest_key(tmp_path: Path) -> 
     with pytest.raises(ImportFailure) as failure:
         load(path, expected_format="events")
     message = str(failure.value)
-    assert "map.toml: unknown key columns.'timestmp'" in message
+    assert "map.toml: unknown key 'columns.timestmp'." in message
     assert "Did you mean 'timestamp'?" in message
 
 

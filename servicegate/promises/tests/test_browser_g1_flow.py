@@ -32,8 +32,9 @@ def login(page: Any, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert "/accounts/login/" not in page.url, f"login as {username} failed"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -68,13 +69,15 @@ def test_sales_proposes_and_the_service_manager_approves_g1_in_german(
     page.select_option("#id_made_by_role", "sales")
     page.select_option("#id_source", "offer")
     page.fill("#id_valid_from", "2027-01-01")
-    page.click("#promise-save")
+    with page.expect_navigation():
+        page.click("#promise-save")
     page.wait_for_selector("[data-testid=promise-state]")
     promise = Promise.objects.get()
     assert promise.state == "draft"
     submit = page.locator("[data-testid=transition-feasibility_review]")
     assert submit.inner_text() == "Zur Prüfung an G1"
-    submit.click()
+    with page.expect_navigation():
+        submit.click()
     page.wait_for_selector("[data-testid=promise-state][data-state=feasibility_review]")
     assert page.locator("[data-testid=review-open-G1]").count() == 0  # four eyes
     page.screenshot(path=str(screenshot_dir / "g1-sales-submitted-de.png"))
@@ -82,22 +85,26 @@ def test_sales_proposes_and_the_service_manager_approves_g1_in_german(
     # then: the service manager answers the G1 checklist, attaches evidence and approves
     login(page, base, "manni")
     page.goto(f"{base}/promises/{promise.pk}/")
-    page.click("[data-testid=review-open-G1]")
+    page.screenshot(path=str(screenshot_dir / "g1-manager-promise-de.png"), full_page=True)
+    with page.expect_navigation():
+        page.click("[data-testid=review-open-G1]")
     page.wait_for_selector("[data-testid=answers-save]")
     answers = page.locator("select[data-testid^=answer-]")
     for i in range(answers.count()):
         answers.nth(i).select_option("yes")
-    page.click("[data-testid=answers-save]")
+    with page.expect_navigation():
+        page.click("[data-testid=answers-save]")
     page.wait_for_selector("[data-testid=evidence-add]")
     page.select_option("#evidence-form #id_kind", "text")
     page.fill(
         "#evidence-form #id_text", "Historische Erfüllung 97 % bei vergleichbaren Versprechen."
     )
-    page.click("[data-testid=evidence-add]")
+    with page.expect_navigation():
+        page.click("[data-testid=evidence-add]")
     page.wait_for_selector("[data-testid=decision-submit]")
     page.select_option("#decision-form #id_decision", "pass")
-    page.click("[data-testid=decision-submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("[data-testid=decision-submit]")
     page.screenshot(path=str(screenshot_dir / "g1-manager-approved-de.png"))
     promise.refresh_from_db()
     assert promise.state == "approved"

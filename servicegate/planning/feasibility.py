@@ -1,0 +1,263 @@
+"""Gate 1 feasibility of a stored promise: gather the inputs from the database, assess.
+
+Inputs (see ``docs/planning.md`` for the engine):
+
+* **arrivals per week** — the reactive tickets in the promise's scope (segment,
+  priority, customer; tickets carry no product): the mean of a 28-day forecast
+  when there are at least 28 days of history, else the rate of the last 8 weeks
+  of tickets; plus the extra volume the caller expects.
+* **handling time** — mean business time from response to resolution of the
+  scope's resolved tickets of the last year over the promise's calendar, slowest
+  tenth left out; :data:`DEFAULT_AHT_SECONDS` with fewer than 20 tickets.
+* **agents** — active technicians, pro rata to their calendars' open hours
+  against the promise's (``TeamStaffing``). The whole team is taken to be
+  available to the promise's tickets, so a team that also carries other work
+  reads optimistic.
+* **period** — the promise is measured over :data:`PERIOD_DAYS` days.
+* **history** — tickets of comparable promises (same metric and priority, in
+  service or under review), met or not within their own target and calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from numpy.typing import NDArray
+
+from servicegate.engines.feasibility import FeasibilityAssessment, PromiseProposal, assess_promise
+from servicegate.engines.queueing import PlanningInputError
+from servicegate.planning.selectors import (
+    MIN_BACKTEST_DAYS,
+    TicketScope,
+    arrival_epochs,
+    comparable_history,
+    demand_forecast,
+    handling_seconds,
+    mean_handling,
+    recent_weekly_rate,
+    team_staffing,
+)
+from servicegate.planning.terms import (
+    EngineMetric,
+    calendar_of,
+    metric_kind,
+    open_fraction,
+    open_seconds_per_week,
+    target_seconds,
+)
+from servicegate.promises.models import Promise
+
+PERIOD_DAYS = 30
+DEFAULT_AHT_SECONDS = 2 * 3600.0
+FORECAST_DAYS = 28
+
+
+@dataclass(frozen=True)
+class FeasibilityInputs:
+    """The figures behind a feasibility assessment, as gathered from the database."""
+
+    metric: EngineMetric
+    target_seconds: float
+    attainment: float
+    open_fraction: float
+    open_hours_per_week: float
+    period_days: int
+    arrivals_per_week: float
+    arrivals_source: str  # "forecast" | "recent" | "none"
+    extra_arrivals_per_week: float
+    aht_seconds: float
+    handling_tickets: int  # 0: the default handling time was used
+    technicians: int
+    agents: int
+    comparable_promises: int
+    confidence: float
+    history: NDArray[np.bool_] = field(repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {k: v for k, v in asdict(self).items() if k != "history"}
+        out["history_tickets"] = int(self.history.size)
+        out["history_met"] = int(self.history.sum())
+        return out
+
+
+@dataclass(frozen=True)
+class FeasibilityReport:
+    """Inputs and the engine's assessment together."""
+
+    inputs: FeasibilityInputs
+    assessment: FeasibilityAssessment
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"inputs": self.inputs.to_dict(), "assessment": self.assessment.to_dict()}
+
+
+def _arrivals_per_week(scope: TicketScope) -> tuple[float, str]:
+    epochs = arrival_epochs(scope)
+    if epochs.size == 0:
+        return 0.0, "none"
+    span_days = (float(epochs.max()) - float(epochs.min())) / 86_400
+    if span_days >= MIN_BACKTEST_DAYS:
+        rate = demand_forecast(scope, freq="day", horizon_days=FORECAST_DAYS).weekly_rate()
+        if rate is not None:
+            return rate, "forecast"
+    return recent_weekly_rate(epochs), "recent"
+
+
+def feasibility_gather(
+    promise: Promise, *, extra_arrivals_per_week: float = 0.0, confidence: float = 0.9
+) -> FeasibilityInputs:
+    """Collect the inputs of ``promise``'s feasibility check (reads only).
+
+    Raises :class:`PlanningInputError` with a sentence when the promise is no time
+    promise, its calendar has no open hours, or there is no team or no volume.
+    """
+    kind = metric_kind(promise)
+    if not float(promise.attainment_percent) < 100:
+        raise PlanningInputError(
+            _(
+                "A promise for 100 % of tickets can never be shown feasible: a single late "
+                "ticket breaks it. Promise a level below 100 %."
+            )
+        )
+    if not (extra_arrivals_per_week >= 0):
+        raise PlanningInputError(
+            _("The extra volume (%(n)s tickets per week) must be zero or positive.")
+            % {"n": extra_arrivals_per_week}
+        )
+    cal = calendar_of(promise.calendar)
+    fraction = open_fraction(cal)
+    if fraction <= 0:
+        raise PlanningInputError(
+            _("The business calendar “%(name)s” has no open hours in its week; add some.")
+            % {"name": promise.calendar.name}
+        )
+    now = timezone.now()
+    scope = TicketScope.of_promise(promise)
+    per_week, source = _arrivals_per_week(scope)
+    samples = handling_seconds(scope, cal, now=now)
+    aht = mean_handling(samples)
+    team = team_staffing(fraction)
+    if team.agents < 1:
+        raise PlanningInputError(
+            _("There is no active technician; add the team under Team before checking feasibility.")
+        )
+    history, compared = comparable_history(promise, now=now)
+    return FeasibilityInputs(
+        metric=kind,
+        target_seconds=target_seconds(promise, cal),
+        attainment=float(promise.attainment_percent) / 100.0,
+        open_fraction=fraction,
+        open_hours_per_week=open_seconds_per_week(cal) / 3600.0,
+        period_days=PERIOD_DAYS,
+        arrivals_per_week=per_week,
+        arrivals_source=source,
+        extra_arrivals_per_week=float(extra_arrivals_per_week),
+        aht_seconds=aht if aht is not None else DEFAULT_AHT_SECONDS,
+        handling_tickets=int(np.count_nonzero(samples > 0)) if aht is not None else 0,
+        technicians=team.technicians,
+        agents=team.agents,
+        comparable_promises=compared,
+        confidence=confidence,
+        history=history,
+    )
+
+
+def feasibility_assess(inputs: FeasibilityInputs) -> FeasibilityAssessment:
+    """Run the Gate-1 engine on gathered inputs (analytic method)."""
+    weeks = inputs.period_days / 7.0
+    expected = inputs.arrivals_per_week * weeks
+    extra = inputs.extra_arrivals_per_week * weeks
+    if expected <= 0:
+        if extra <= 0:
+            raise PlanningInputError(
+                _(
+                    "There are no tickets in this promise's scope and no extra volume; give the "
+                    "tickets per week you expect."
+                )
+            )
+        expected, extra = extra, 0.0
+    proposal = PromiseProposal(
+        metric=inputs.metric,
+        target_seconds=inputs.target_seconds,
+        attainment=inputs.attainment,
+        period_seconds=inputs.period_days * 86_400.0,
+        open_fraction=inputs.open_fraction,
+    )
+    return assess_promise(
+        proposal,
+        expected_arrivals=expected,
+        extra_arrivals=extra,
+        aht_seconds=inputs.aht_seconds,
+        agents=inputs.agents,
+        history=inputs.history if inputs.history.size else None,
+        confidence=inputs.confidence,
+    )
+
+
+def feasibility_report(
+    promise: Promise, *, extra_arrivals_per_week: float = 0.0, confidence: float = 0.9
+) -> FeasibilityReport:
+    """Gather and assess: the inputs and the assessment of ``promise``."""
+    inputs = feasibility_gather(
+        promise, extra_arrivals_per_week=extra_arrivals_per_week, confidence=confidence
+    )
+    return FeasibilityReport(inputs, feasibility_assess(inputs))
+
+
+def promise_feasibility(
+    promise: Promise, *, extra_arrivals_per_week: float = 0.0, confidence: float = 0.9
+) -> FeasibilityAssessment:
+    """The Gate-1 assessment of ``promise`` with today's team and the expected volume."""
+    return feasibility_report(
+        promise, extra_arrivals_per_week=extra_arrivals_per_week, confidence=confidence
+    ).assessment
+
+
+def report_summary(report: FeasibilityReport) -> str:
+    """A readable summary for the gate evidence (English and German via gettext)."""
+    a, i = report.assessment, report.inputs
+    lines = [
+        _("Feasibility check: %(verdict)s.") % {"verdict": a.verdict.upper()},
+        _(
+            "Chance that the promise is met over %(days)d days with today's staffing "
+            "(%(agents)d technicians on duty): %(p).0f %%."
+        )
+        % {"days": i.period_days, "agents": i.agents, "p": 100 * a.probability_met},
+        _(
+            "Expected tickets: %(week).1f per week (+%(extra).1f extra); handling time "
+            "%(aht).1f h; open hours %(hours).1f per week."
+        )
+        % {
+            "week": i.arrivals_per_week,
+            "extra": i.extra_arrivals_per_week,
+            "aht": i.aht_seconds / 3600,
+            "hours": i.open_hours_per_week,
+        },
+    ]
+    if a.staffing_needed is None:
+        lines.append(_("No staffing reaches %(c).0f %% confidence.") % {"c": 100 * a.confidence})
+    else:
+        lines.append(
+            _("Staffing needed for %(c).0f %% confidence: %(n)d technicians on duty.")
+            % {"c": 100 * a.confidence, "n": a.staffing_needed}
+        )
+    if a.history_attainment is not None and a.history_ci95 is not None:
+        lines.append(
+            _(
+                "Comparable promises: %(share).1f %% of %(n)d tickets met "
+                "(95 %% interval %(low).1f–%(high).1f %%)."
+            )
+            % {
+                "share": 100 * a.history_attainment,
+                "n": a.history_tickets,
+                "low": 100 * a.history_ci95[0],
+                "high": 100 * a.history_ci95[1],
+            }
+        )
+    else:
+        lines.append(_("No history of comparable promises."))
+    return " ".join(lines)

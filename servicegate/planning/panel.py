@@ -1,0 +1,66 @@
+"""The figures of the feasibility panel, formatted once from the stored JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+BADGES = {"green": "badge-ok", "amber": "badge-warn", "red": "badge-bad"}
+
+
+@dataclass(frozen=True)
+class PanelFigures:
+    """What the panel shows, as display strings (percentages with one decimal)."""
+
+    verdict: str
+    badge: str
+    probability_met: str
+    confidence: str
+    agents: int
+    technicians: int
+    staffing_needed: int | None
+    history_attainment: str | None
+    history_ci: str | None
+    history_tickets: int
+    history_status: str
+    comparable_promises: int
+    arrivals_per_week: str
+    extra_per_week: str
+    arrivals_source: str
+    aht_hours: str
+    handling_tickets: int
+    open_hours_per_week: str
+    occupancy: str
+    reasons: tuple[str, ...]
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f} %"
+
+
+def panel_figures(result: dict[str, Any], inputs: dict[str, Any]) -> PanelFigures:
+    """Format ``FeasibilityAssessment.to_dict()`` and ``FeasibilityInputs.to_dict()``."""
+    ci = result.get("history_ci95")
+    share = result.get("history_attainment")
+    return PanelFigures(
+        verdict=result["verdict"],
+        badge=BADGES.get(result["verdict"], ""),
+        probability_met=_pct(result["probability_met"]),
+        confidence=_pct(result["confidence"]),
+        agents=int(result["agents"]),
+        technicians=int(inputs.get("technicians", result["agents"])),
+        staffing_needed=result.get("staffing_needed"),
+        history_attainment=_pct(share) if share is not None else None,
+        history_ci=f"{_pct(ci[0])} – {_pct(ci[1])}" if ci else None,
+        history_tickets=int(result.get("history_tickets", 0)),
+        history_status=str(result.get("history_status", "none")),
+        comparable_promises=int(inputs.get("comparable_promises", 0)),
+        arrivals_per_week=f"{inputs.get('arrivals_per_week', 0.0):.1f}",
+        extra_per_week=f"{inputs.get('extra_arrivals_per_week', 0.0):.1f}",
+        arrivals_source=str(inputs.get("arrivals_source", "")),
+        aht_hours=f"{inputs.get('aht_seconds', 0.0) / 3600:.2f}",
+        handling_tickets=int(inputs.get("handling_tickets", 0)),
+        open_hours_per_week=f"{inputs.get('open_hours_per_week', 0.0):.1f}",
+        occupancy=_pct(result["occupancy"]),
+        reasons=tuple(result.get("reasons", ())),
+    )

@@ -1,0 +1,338 @@
+"""Reads of planning: ticket arrivals, handling times, the team and comparable history.
+
+Every function loads what an engine needs with one ``values_list`` query into numpy
+arrays and hands it on; nothing here writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from numpy.typing import NDArray
+
+from servicegate.engines.calendars import Calendar
+from servicegate.engines.forecasting import (
+    Backtest,
+    CountSeries,
+    Forecast,
+    Freq,
+    backtest,
+    count_arrivals,
+    forecast_counts,
+    local_wallclock,
+)
+from servicegate.engines.queueing import PlanningInputError
+from servicegate.engines.sla import business_seconds
+from servicegate.operations.choices import REACTIVE_KINDS
+from servicegate.operations.models import Ticket
+from servicegate.planning.models import FeasibilityResult
+from servicegate.planning.terms import (
+    END_FIELDS,
+    EngineMetric,
+    calendar_of,
+    metric_kind,
+    open_fraction,
+    target_seconds,
+)
+from servicegate.promises.choices import PromiseState
+from servicegate.promises.models import Promise
+from servicegate.team.models import Technician
+
+FloatArray = NDArray[np.float64]
+#: Days of history a forecast needs (the engine's minimum) and a backtest needs.
+MIN_FORECAST_DAYS = 14
+MIN_BACKTEST_DAYS = 28
+#: Handling times need this many resolved tickets, else the default is used.
+MIN_HANDLING_SAMPLES = 20
+#: Look-back of handling times and of the comparable promises' history.
+HISTORY_DAYS = 365
+
+
+@dataclass(frozen=True)
+class TicketScope:
+    """Which reactive tickets count: a segment, a priority, a customer (None/"" = all).
+
+    Tickets carry no service product, so a promise's product narrows nothing here.
+    """
+
+    segment_id: int | None = None
+    priority: str = ""
+    customer_id: int | None = None
+
+    @classmethod
+    def of_promise(cls, promise: Promise) -> TicketScope:
+        return cls(promise.segment_id, promise.priority, promise.customer_id)
+
+    def tickets(self) -> QuerySet[Ticket]:
+        """Reactive tickets (incidents and requests) in this scope."""
+        qs = Ticket.objects.filter(kind__in=REACTIVE_KINDS)
+        if self.segment_id is not None:
+            qs = qs.filter(customer__segment_id=self.segment_id)
+        if self.priority:
+            qs = qs.filter(priority=self.priority)
+        if self.customer_id is not None:
+            qs = qs.filter(customer_id=self.customer_id)
+        return qs
+
+
+def _epochs(values: Any) -> FloatArray:
+    return np.fromiter((v.timestamp() for v in values), dtype=np.float64)
+
+
+def arrival_epochs(scope: TicketScope) -> FloatArray:
+    """UTC epoch seconds of the scope's ticket openings, in one query."""
+    return _epochs(scope.tickets().values_list("opened_at", flat=True))
+
+
+# --- forecast ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemandForecast:
+    """History, forecast and backtest of the scope's arrivals; ``message`` says what is missing.
+
+    ``series``/``forecast`` are None when the history is too short; ``backtest`` is
+    None when it is too short for a backtest (``message`` then says so).
+    """
+
+    arrivals: int
+    days: int
+    series: CountSeries | None
+    forecast: Forecast | None
+    backtest: Backtest | None
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "arrivals": self.arrivals,
+            "history_days": self.days,
+            "forecast": self.forecast.to_dict() if self.forecast else None,
+            "backtest": self.backtest.to_dict() if self.backtest else None,
+            "message": self.message,
+        }
+
+    def weekly_rate(self) -> float | None:
+        """Forecast arrivals per week (mean over the forecast horizon), if there is one."""
+        if self.forecast is None or self.series is None:
+            return None
+        buckets = self.forecast.mean.size
+        return float(self.forecast.mean.sum()) * 7 * self.series.per_day / buckets
+
+
+def _series(epochs: FloatArray, freq: Freq) -> CountSeries:
+    """Counts per bucket in local time, without today's incomplete day."""
+    local = local_wallclock(epochs, settings.TIME_ZONE)
+    today = np.datetime64(timezone.localdate(), "D")
+    last = min(local.max().astype("datetime64[D]") + 1, today)
+    first = local.min().astype("datetime64[D]")
+    return count_arrivals(local, freq=freq, start=first, end=max(last, first + 1))
+
+
+def _backtest(series: CountSeries, horizon: int) -> Backtest | None:
+    """Backtest with as many origins (up to 8) as the history allows; None if too short."""
+    days = series.counts.size // series.per_day
+    step = min(horizon, 7 * series.per_day)
+    origins = min(8, (days - MIN_BACKTEST_DAYS) * series.per_day // step)
+    if origins < 1:
+        return None
+    return backtest(series, horizon=step, origins=origins)
+
+
+def demand_forecast(
+    scope: TicketScope, *, freq: Freq = "day", horizon_days: int = 14
+) -> DemandForecast:
+    """Forecast the scope's arrivals ``horizon_days`` ahead, per day or hour."""
+    epochs = arrival_epochs(scope)
+    if epochs.size == 0:
+        return DemandForecast(
+            0,
+            0,
+            None,
+            None,
+            None,
+            _(
+                "There are no reactive tickets in this selection yet; import a ticket history "
+                "or widen the filters."
+            ),
+        )
+    series = _series(epochs, freq)
+    days = series.counts.size // series.per_day
+    if days < MIN_FORECAST_DAYS or series.counts.sum() <= 0:
+        return DemandForecast(
+            int(epochs.size),
+            days,
+            series,
+            None,
+            None,
+            _(
+                "Too few data: the selection holds %(n)d tickets over %(days)d days; a forecast "
+                "needs at least %(min)d days of history."
+            )
+            % {"n": epochs.size, "days": days, "min": MIN_FORECAST_DAYS},
+        )
+    horizon = horizon_days * series.per_day
+    fc = forecast_counts(series, horizon=horizon)
+    score = _backtest(series, horizon)
+    message = ""
+    if score is None:
+        message = _(
+            "The history of %(days)d days is too short for a backtest (it needs %(min)d days "
+            "plus the horizon); the forecast is shown without a score."
+        ) % {"days": days, "min": MIN_BACKTEST_DAYS}
+    return DemandForecast(int(epochs.size), days, series, fc, score, message)
+
+
+# --- inputs of the feasibility check ------------------------------------------------------------
+
+
+def handling_seconds(scope: TicketScope, cal: Calendar, *, now: dt.datetime) -> FloatArray:
+    """Business seconds from response to resolution of the scope's resolved tickets.
+
+    One query over the last :data:`HISTORY_DAYS` days; rows whose resolution precedes
+    their response are left out.
+    """
+    rows = list(
+        scope.tickets()
+        .filter(
+            opened_at__gte=now - dt.timedelta(days=HISTORY_DAYS),
+            responded_at__isnull=False,
+            resolved_at__isnull=False,
+        )
+        .values_list("responded_at", "resolved_at")
+    )
+    if not rows:
+        return np.zeros(0, dtype=np.float64)
+    starts = _epochs(r[0] for r in rows).astype(np.int64)
+    ends = _epochs(r[1] for r in rows).astype(np.int64)
+    keep = ends >= starts
+    return business_seconds(cal, starts[keep], ends[keep]).astype(np.float64)
+
+
+def mean_handling(samples: FloatArray) -> float | None:
+    """Mean handling time with the slowest tenth left out (tickets parked for days
+    waiting on a customer would otherwise dominate); None below the minimum sample."""
+    positive = samples[samples > 0]
+    if positive.size < MIN_HANDLING_SAMPLES:
+        return None
+    cut = float(np.quantile(positive, 0.9))
+    return float(positive[positive <= cut].mean())
+
+
+@dataclass(frozen=True)
+class TeamStaffing:
+    """Today's active technicians and their equivalent on duty in the promise's open hours.
+
+    A technician whose calendar is open at least as long a week as the promise's
+    counts fully, one with fewer hours pro rata: ``agents = round(Σ min(1, f_tech / f_promise))``.
+    """
+
+    technicians: int
+    equivalents: float
+
+    @property
+    def agents(self) -> int:
+        if self.technicians == 0:
+            return 0
+        return max(1, round(self.equivalents))
+
+
+def team_staffing(promise_open_fraction: float) -> TeamStaffing:
+    """The active technicians with their calendars, in one query."""
+    technicians = list(Technician.objects.filter(is_active=True).select_related("calendar"))
+    fractions: dict[int, float] = {}
+    for tech in technicians:
+        if tech.calendar_id not in fractions:
+            try:
+                fractions[tech.calendar_id] = open_fraction(calendar_of(tech.calendar))
+            except PlanningInputError:
+                fractions[tech.calendar_id] = 0.0  # an unreadable calendar adds no hours
+    share = sum(min(1.0, fractions[t.calendar_id] / promise_open_fraction) for t in technicians)
+    return TeamStaffing(len(technicians), share)
+
+
+def comparable_history(promise: Promise, *, now: dt.datetime) -> tuple[NDArray[np.bool_], int]:
+    """Met/not-met of the tickets of comparable promises, and how many promises compared.
+
+    Comparable: same metric and priority, in service or under review (not ``promise``
+    itself). A ticket meets its promise when the business time from opening to the
+    response (or resolution) over that promise's calendar is within its target.
+    Tickets are loaded with one query for all comparable promises, then masked per
+    promise; a comparable promise with an unreadable calendar is skipped.
+    """
+    kind: EngineMetric = metric_kind(promise)
+    comparables = list(
+        Promise.objects.filter(
+            metric=promise.metric,
+            priority=promise.priority,
+            state__in=(PromiseState.IN_SERVICE, PromiseState.UNDER_REVIEW),
+        )
+        .exclude(pk=promise.pk)
+        .select_related("calendar")
+    )
+    if not comparables:
+        return np.zeros(0, dtype=bool), 0
+    end = END_FIELDS[kind]
+    rows = list(
+        TicketScope(priority=promise.priority)
+        .tickets()
+        .filter(
+            customer__segment_id__in={c.segment_id for c in comparables},
+            opened_at__gte=now - dt.timedelta(days=HISTORY_DAYS),
+            **{f"{end}__isnull": False},
+        )
+        .values_list("opened_at", end, "customer__segment_id", "customer_id")
+    )
+    if not rows:
+        return np.zeros(0, dtype=bool), len(comparables)
+    opened = _epochs(r[0] for r in rows).astype(np.int64)
+    ended = _epochs(r[1] for r in rows).astype(np.int64)
+    segment = np.fromiter((r[2] for r in rows), dtype=np.int64)
+    customer = np.fromiter((r[3] or -1 for r in rows), dtype=np.int64)
+    outcomes: list[NDArray[np.bool_]] = []
+    for comp in comparables:
+        mask = (segment == comp.segment_id) & (ended >= opened)
+        if comp.customer_id is not None:
+            mask &= customer == comp.customer_id
+        if not mask.any():
+            continue
+        try:
+            cal = calendar_of(comp.calendar)
+            target = target_seconds(comp, cal)
+        except PlanningInputError:
+            continue
+        elapsed = business_seconds(cal, opened[mask], ended[mask])
+        outcomes.append(np.asarray(elapsed <= target, dtype=bool))
+    met = np.concatenate(outcomes) if outcomes else np.zeros(0, dtype=bool)
+    return met, len(comparables)
+
+
+def latest_result(promise: Promise) -> FeasibilityResult | None:
+    """The most recent stored feasibility result of ``promise`` (with its review)."""
+    return (
+        FeasibilityResult.objects.filter(promise=promise)
+        .select_related("review", "by")
+        .order_by("-computed_at", "-pk")
+        .first()
+    )
+
+
+def weeks_between(first: float, last: float) -> float:
+    """Weeks from ``first`` to ``last`` epoch seconds, at least one day's worth."""
+    return max((last - first) / (7 * 86_400), 1 / 7)
+
+
+def recent_weekly_rate(epochs: FloatArray, *, weeks: int = 8) -> float:
+    """Arrivals per week over the last ``weeks`` weeks before the newest ticket."""
+    if epochs.size == 0:
+        return 0.0
+    newest = float(epochs.max())
+    start = max(float(epochs.min()), newest - weeks * 7 * 86_400)
+    count = int(np.count_nonzero(epochs >= start))
+    return count / weeks_between(start, newest) if count else 0.0
