@@ -119,8 +119,8 @@ def feasibility_gather(
     if not float(promise.attainment_percent) < 100:
         raise PlanningInputError(
             _(
-                "A promise for 100 % of tickets can never be shown feasible: a single late "
-                "ticket breaks it. Promise a level below 100 %."
+                "A promise for every single ticket (100 %) can never be shown feasible: one "
+                "late ticket breaks it. Promise a level below 100 %."
             )
         )
     if not (extra_arrivals_per_week >= 0):
