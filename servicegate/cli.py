@@ -24,6 +24,8 @@ ENGINE_COMMANDS = {
 }
 # Django commands that run in demo mode (no SECRET_KEY needed, demo users allowed).
 DEMO_COMMANDS = {"demo", "demo_data"}
+# Django commands that serve pages or check a deployment: these need SECRET_KEY set.
+SERVING_COMMANDS = {"runserver", "check", "runserver_plus"}
 # Django commands that must not trigger the automatic migration of the embedded database.
 NO_AUTO_MIGRATE = {
     "migrate",
@@ -57,10 +59,16 @@ Every Django management command is available too; `servicegate help` lists them.
 """
 
 
-def setup_django(*, demo: bool = False) -> None:
-    """Configure Django for a command; ``demo`` runs in demo mode."""
+def setup_django(*, demo: bool = False, offline: bool = True) -> None:
+    """Configure Django for a command; ``demo`` runs in demo mode.
+
+    ``offline`` marks work that serves no pages, which may fall back to the key
+    generated in the data directory when SECRET_KEY is unset.
+    """
     if demo:
         os.environ["SERVICEGATE_DEMO"] = "1"
+    if offline:
+        os.environ.setdefault("SERVICEGATE_OFFLINE_COMMAND", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicegate.settings")
     import django
 
@@ -102,7 +110,7 @@ def run_django_command(name: str, argv: Sequence[str]) -> int:
 
     command = name.replace("-", "_")
     try:
-        setup_django(demo=command in DEMO_COMMANDS)
+        setup_django(demo=command in DEMO_COMMANDS, offline=command not in SERVING_COMMANDS)
         from django.core.management import execute_from_command_line
         from django.db import OperationalError, ProgrammingError
 

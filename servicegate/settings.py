@@ -64,6 +64,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 DEBUG = env_bool("SERVICEGATE_DEBUG")
 # Demo mode: the local demo organisation started by `servicegate demo` / `make demo`.
 DEMO = env_bool("SERVICEGATE_DEMO")
+# Set by the `servicegate` command for work that serves no pages (imports, migrations,
+# workers): it may use the key generated in the data directory when SECRET_KEY is unset.
+OFFLINE_COMMAND = env_bool("SERVICEGATE_OFFLINE_COMMAND")
 
 DATA_DIR = Path(env_str("SERVICEGATE_DATA_DIR", "var")).resolve()
 
@@ -74,12 +77,12 @@ def _secret_key() -> str:
         if len(key) < 32 and not (DEBUG or DEMO):
             raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long.")
         return key
-    if not (DEBUG or DEMO):
+    if not (DEBUG or DEMO or OFFLINE_COMMAND):
         raise ImproperlyConfigured(
             "SECRET_KEY is not set: set it to a long random value "
             "(or SERVICEGATE_DEBUG=1 for development)."
         )
-    # Debug and demo keep a generated key in the data directory so sessions survive restarts.
+    # Debug, demo and offline commands keep a generated key in the data directory.
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     path = DATA_DIR / "secret_key"
     if not path.exists():

@@ -89,3 +89,10 @@ def test_embedded_database_is_created_on_first_use(tmp_path: Path) -> None:
     )
     assert (tmp_path / "servicegate.sqlite3").exists()
     assert "service_manager" in result.stdout
+
+
+def test_commands_that_serve_no_pages_need_no_secret_key(tmp_path: Path) -> None:
+    result = run_cli("showmigrations", "accounts", env={"SERVICEGATE_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert "[ ] 0001_initial" in result.stdout or "[X] 0001_initial" in result.stdout
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0  # readable by the owner only
