@@ -46,7 +46,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from servicegate.engines.queueing import PlanningInputError
-from servicegate.engines.simulation import PiecewiseRate
+from servicegate.engines.workload import PiecewiseRate
 
 __all__ = [
     "Backtest",

@@ -1,18 +1,16 @@
 """Discrete-event simulation of service queues, for what the Erlang formulas cannot do.
 
-Two engines share one result type:
+Two engines share one result type (:class:`SimulationResult`):
 
-* :func:`simulate_mmc` / :func:`fcfs_waits` — the plain first-come-first-served
-  multi-server queue (optionally with exponential patience). It runs the
-  Kiefer–Wolfowitz workload recursion: with the server-free times kept in a heap,
-  customer *k* starts at ``max(a_k, min free)`` and that server becomes free at
-  ``start + s_k``; an impatient customer whose wait would exceed the patience
-  leaves without touching the heap (in FCFS later arrivals never delay earlier
-  ones). About two million customers per second in pure Python.
-* :func:`simulate` — an event-driven engine for business-hours calendars
+* :func:`simulate_mmc` / :func:`fcfs_waits` (in :mod:`servicegate.engines.fcfs`) — the
+  plain first-come-first-served multi-server queue (optionally with exponential
+  patience), by the Kiefer–Wolfowitz workload recursion. About two million customers
+  per second in pure Python.
+* :func:`simulate` (here) — an event-driven engine for business-hours calendars
   (work stops outside open hours and resumes at the next opening), non-preemptive
   priorities, several skill groups, on-site work with travel time, pauses while
-  waiting on the customer, patience, and piecewise-constant arrival rates.
+  waiting on the customer, patience, and piecewise-constant arrival rates. A
+  :class:`QueueModel` describes the classes of work and the groups of agents.
 
 Times are seconds (epoch seconds when a calendar is used), rates per second.
 Randomness comes only from the ``numpy.random.Generator`` passed in; every customer
@@ -21,6 +19,12 @@ only in staffing see the same customers (common random numbers).
 :func:`replicate` and :func:`compare` run independent replications and report
 95 % Student-t confidence intervals.
 
+This module is the public face of the simulation: it also re-exports the schedules
+(:mod:`~servicegate.engines.schedules`), arrivals and duration samplers
+(:mod:`~servicegate.engines.workload`), result types
+(:mod:`~servicegate.engines.simulation_results`) and replications
+(:mod:`~servicegate.engines.replications`).
+
 Reference: J. Kiefer, J. Wolfowitz, "On the theory of queues with many servers",
 Trans. AMS 78 (1955); A. M. Law, *Simulation Modeling and Analysis*, ch. 9–11.
 """
@@ -28,17 +32,49 @@ Trans. AMS 78 (1955); A. M. Law, *Simulation Modeling and Analysis*, ch. 9–11.
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
+from servicegate.engines.fcfs import fcfs_waits, simulate_mmc
 from servicegate.engines.queueing import PlanningInputError
+from servicegate.engines.replications import (
+    Estimate,
+    ReplicationSummary,
+    generator_from,
+    replicate,
+    replication_seeds,
+    summarise,
+)
+from servicegate.engines.schedules import (
+    ALWAYS_OPEN,
+    PredicateSchedule,
+    Schedule,
+    WeeklySchedule,
+    add_business_seconds,
+    business_seconds,
+)
+from servicegate.engines.schedules import WEEK as WEEK
+from servicegate.engines.simulation_results import ClassResult as ClassResult
+from servicegate.engines.simulation_results import (
+    Records,
+    SimulationResult,
+    result_from_records,
+)
+from servicegate.engines.workload import FloatArray as FloatArray
+from servicegate.engines.workload import (
+    PiecewiseRate,
+    Sampler,
+    constant,
+    empirical,
+    exponential,
+    lognormal,
+    open_hours_rate,
+    poisson_arrivals,
+)
 
 __all__ = [
     "ALWAYS_OPEN",
@@ -68,493 +104,6 @@ __all__ = [
     "simulate",
     "simulate_mmc",
 ]
-
-FloatArray = NDArray[np.float64]
-Sampler = Callable[[np.random.Generator, int], FloatArray]
-"""Draws ``size`` non-negative durations in seconds from the given generator."""
-
-WEEK = 7 * 86400.0
-_MONDAY_OFFSET = 3 * 86400.0  # 1970-01-01 was a Thursday; Monday 00:00 is 3 days earlier.
-
-
-# --- duration samplers ---------------------------------------------------------------
-
-
-def _positive(name: str, value: float) -> None:
-    if not (math.isfinite(value) and value > 0):
-        raise PlanningInputError(f"The {name} ({value!r}) must be a positive number of seconds.")
-
-
-def exponential(mean: float) -> Sampler:
-    """Exponential durations with the given mean (seconds)."""
-    _positive("mean duration", mean)
-    return lambda rng, size: rng.exponential(mean, size)
-
-
-def constant(value: float) -> Sampler:
-    """Always ``value`` seconds."""
-    _positive("constant duration", value)
-    return lambda rng, size: np.full(size, float(value))
-
-
-def lognormal(mean: float, cv: float) -> Sampler:
-    """Log-normal durations with the given mean (seconds) and coefficient of variation."""
-    _positive("mean duration", mean)
-    _positive("coefficient of variation", cv)
-    sigma2 = math.log1p(cv * cv)
-    mu = math.log(mean) - sigma2 / 2
-    return lambda rng, size: rng.lognormal(mu, math.sqrt(sigma2), size)
-
-
-def empirical(samples: Sequence[float] | FloatArray) -> Sampler:
-    """Resample observed durations (seconds) with replacement."""
-    data = np.asarray(samples, dtype=np.float64)
-    if data.size == 0 or not np.all(np.isfinite(data)) or np.any(data <= 0):
-        raise PlanningInputError(
-            "The handling-time samples must be a non-empty list of positive seconds."
-        )
-    return lambda rng, size: rng.choice(data, size)
-
-
-# --- calendars -------------------------------------------------------------------------
-
-
-class Schedule(Protocol):
-    """When work happens. ``next_open(t)`` is ``t`` itself while open; ``next_close(t)``
-    is the first closing instant after an open ``t`` (``inf`` if it never closes)."""
-
-    def is_open(self, t: float) -> bool: ...
-
-    def next_open(self, t: float) -> float: ...
-
-    def next_close(self, t: float) -> float: ...
-
-
-@dataclass(frozen=True)
-class _AlwaysOpen:
-    def is_open(self, t: float) -> bool:
-        return True
-
-    def next_open(self, t: float) -> float:
-        return t
-
-    def next_close(self, t: float) -> float:
-        return math.inf
-
-
-ALWAYS_OPEN: Schedule = _AlwaysOpen()
-
-
-@dataclass(frozen=True)
-class WeeklySchedule:
-    """Open intervals repeating every week.
-
-    ``intervals`` are ``(start, end)`` seconds since Monday 00:00 local time
-    (``0 ≤ start < end ≤ 604800``, non-overlapping); ``utc_offset_seconds`` shifts
-    epoch seconds to local time (e.g. 3600 for CET). Mon–Fri 8–17 is
-    ``WeeklySchedule.workdays(8, 17)``.
-    """
-
-    intervals: tuple[tuple[float, float], ...]
-    utc_offset_seconds: float = 0.0
-
-    def __post_init__(self) -> None:
-        spans = sorted(self.intervals)
-        if not spans or any(not 0 <= s < e <= WEEK for s, e in spans):
-            raise PlanningInputError(
-                "The weekly schedule needs at least one (start, end) interval in seconds "
-                "since Monday 00:00 with 0 <= start < end <= 604800."
-            )
-        if any(a[1] > b[0] for a, b in itertools.pairwise(spans)):
-            raise PlanningInputError("The weekly schedule's open intervals must not overlap.")
-        object.__setattr__(self, "intervals", tuple(spans))
-
-    @classmethod
-    def workdays(
-        cls, open_hour: float, close_hour: float, *, days: int = 5, utc_offset_seconds: float = 0
-    ) -> WeeklySchedule:
-        """Open ``open_hour``–``close_hour`` on the first ``days`` weekdays (Monday first)."""
-        spans = tuple(
-            (d * 86400 + open_hour * 3600, d * 86400 + close_hour * 3600) for d in range(days)
-        )
-        return cls(spans, utc_offset_seconds)
-
-    @property
-    def open_fraction(self) -> float:
-        """Share of the week that is open."""
-        return sum(e - s for s, e in self.intervals) / WEEK
-
-    def _split(self, t: float) -> tuple[float, float]:
-        local = t + self.utc_offset_seconds + _MONDAY_OFFSET
-        week_start = math.floor(local / WEEK) * WEEK
-        return week_start - self.utc_offset_seconds - _MONDAY_OFFSET, local - week_start
-
-    def is_open(self, t: float) -> bool:
-        _, pos = self._split(t)
-        return any(s <= pos < e for s, e in self.intervals)
-
-    def next_open(self, t: float) -> float:
-        base, pos = self._split(t)
-        for s, e in self.intervals:
-            if pos < e:
-                return t if pos >= s else base + s
-        return base + WEEK + self.intervals[0][0]
-
-    def next_close(self, t: float) -> float:
-        base, pos = self._split(self.next_open(t))
-        end = next(e for s, e in self.intervals if s <= pos < e)
-        close = base + end
-        # Intervals that touch across the week boundary run on.
-        if end == WEEK and self.intervals[0][0] == 0:
-            return self.next_close(close)
-        return close
-
-
-@dataclass(frozen=True)
-class PredicateSchedule:
-    """Adapts any ``open(t) -> bool`` callable, resolved to ``step_seconds``.
-
-    Openings and closings are found by stepping, at most ``max_search_seconds``
-    ahead (then the schedule is taken as closed for good).
-    """
-
-    open: Callable[[float], bool]
-    step_seconds: float = 60.0
-    max_search_seconds: float = 400 * 86400.0
-
-    def is_open(self, t: float) -> bool:
-        return bool(self.open(t))
-
-    def _scan(self, t: float, want_open: bool) -> float:
-        u, stop = t, t + self.max_search_seconds
-        while u < stop:
-            if bool(self.open(u)) == want_open:
-                return u
-            u = (math.floor(u / self.step_seconds) + 1) * self.step_seconds
-        return math.inf
-
-    def next_open(self, t: float) -> float:
-        return self._scan(t, True)
-
-    def next_close(self, t: float) -> float:
-        return self._scan(self.next_open(t), False)
-
-
-def add_business_seconds(schedule: Schedule, start: float, seconds: float) -> float:
-    """Instant at which ``seconds`` of open time have passed after ``start``."""
-    t, left = schedule.next_open(start), seconds
-    while True:
-        close = schedule.next_close(t)
-        if t + left <= close:
-            return t + left
-        left -= close - t
-        t = schedule.next_open(close)
-
-
-def business_seconds(schedule: Schedule, start: float, end: float) -> float:
-    """Open seconds between ``start`` and ``end`` (zero when ``end <= start``)."""
-    total, t = 0.0, schedule.next_open(start)
-    while t < end:
-        close = schedule.next_close(t)
-        total += min(close, end) - t
-        t = schedule.next_open(close)
-    return total
-
-
-# --- arrivals ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PiecewiseRate:
-    """Arrival rate ``rates[i]`` (per second) on ``[breakpoints[i], breakpoints[i+1])``.
-
-    This is how a forecast enters the simulation: one rate per forecast bucket.
-    """
-
-    breakpoints: tuple[float, ...]
-    rates: tuple[float, ...]
-
-    def __post_init__(self) -> None:
-        b, r = self.breakpoints, self.rates
-        if len(b) != len(r) + 1 or len(r) == 0 or any(x >= y for x, y in itertools.pairwise(b)):
-            raise PlanningInputError(
-                "The piecewise arrival rate needs one more ascending breakpoint than rates."
-            )
-        if any(not (math.isfinite(x) and x >= 0) for x in r) or sum(r) <= 0:
-            raise PlanningInputError(
-                "The arrival rates must be zero or positive, and at least one must be positive."
-            )
-
-    @classmethod
-    def constant(cls, rate: float, start: float, end: float) -> PiecewiseRate:
-        """One rate over ``[start, end)``."""
-        if not (math.isfinite(rate) and rate > 0):
-            raise PlanningInputError(f"The arrival rate ({rate!r}) must be a positive number.")
-        return cls((start, end), (rate,))
-
-
-def open_hours_rate(schedule: Schedule, start: float, end: float, rate: float) -> PiecewiseRate:
-    """``rate`` arrivals per second during the open hours of ``schedule`` in
-    ``[start, end)``, none while closed (work that only arrives in business hours)."""
-    if not (math.isfinite(rate) and rate > 0):
-        raise PlanningInputError(f"The arrival rate ({rate!r}) must be a positive number.")
-    points, rates = [start], []
-    t = schedule.next_open(start)
-    while t < end:
-        close = min(schedule.next_close(t), end)
-        if t > points[-1]:
-            points.append(t)
-            rates.append(0.0)
-        points.append(close)
-        rates.append(rate)
-        t = schedule.next_open(close)
-    if not rates:
-        raise PlanningInputError("The schedule has no open hours in the simulated period.")
-    return PiecewiseRate(tuple(points), tuple(rates))
-
-
-def poisson_arrivals(rate: PiecewiseRate, rng: np.random.Generator) -> FloatArray:
-    """Sorted arrival instants of a Poisson process with piecewise-constant rate.
-
-    Exact: per piece a Poisson(rate·length) count of uniform instants.
-    """
-    b = np.asarray(rate.breakpoints)
-    lengths = np.diff(b)
-    counts = rng.poisson(np.asarray(rate.rates) * lengths)
-    starts = np.repeat(b[:-1], counts)
-    times: FloatArray = starts + rng.random(int(counts.sum())) * np.repeat(lengths, counts)
-    times.sort()
-    return times
-
-
-# --- results -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClassResult:
-    """Figures of one customer class (or of all customers).
-
-    ``p_wait``: share that waited at all; ``service_level``: share answered (first
-    response) within ``answer_within_seconds`` — abandoned and never-served
-    customers are misses; ``asa_seconds``: mean wait of all customers (abandoned
-    ones until they left); ``resolution_level``: share resolved within
-    ``resolve_within_seconds`` (NaN when no target was given). Waits and
-    resolution times are business seconds of the model's calendar; pauses
-    waiting on the customer do not count towards resolution.
-    """
-
-    name: str
-    customers: int
-    p_wait: float
-    service_level: float
-    asa_seconds: float
-    p_abandon: float
-    mean_resolution_seconds: float
-    resolution_level: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the figures as a JSON-ready dict (NaN becomes ``None``)."""
-        return {
-            k: (None if isinstance(v, float) and math.isnan(v) else v)
-            for k, v in vars(self).items()
-        }
-
-
-@dataclass(frozen=True)
-class SimulationResult:
-    """Overall and per-class figures of one run, plus the per-customer records.
-
-    The arrays hold one entry per measured customer (after the warm-up), in
-    arrival order: ``wait_seconds``, ``response_seconds`` (``inf`` if never
-    answered), ``resolution_seconds`` (``inf`` if never resolved), ``abandoned``
-    and ``class_index``.
-    """
-
-    overall: ClassResult
-    classes: tuple[ClassResult, ...]
-    wait_seconds: FloatArray = field(repr=False)
-    response_seconds: FloatArray = field(repr=False)
-    resolution_seconds: FloatArray = field(repr=False)
-    abandoned: NDArray[np.bool_] = field(repr=False)
-    class_index: NDArray[np.intp] = field(repr=False)
-
-    @property
-    def customers(self) -> int:
-        return self.overall.customers
-
-    @property
-    def p_wait(self) -> float:
-        return self.overall.p_wait
-
-    @property
-    def service_level(self) -> float:
-        return self.overall.service_level
-
-    @property
-    def asa_seconds(self) -> float:
-        return self.overall.asa_seconds
-
-    @property
-    def p_abandon(self) -> float:
-        return self.overall.p_abandon
-
-    def to_dict(self) -> dict[str, Any]:
-        """Overall figures plus ``classes`` (without the per-customer arrays)."""
-        return {**self.overall.to_dict(), "classes": [c.to_dict() for c in self.classes]}
-
-
-def _class_result(
-    name: str,
-    wait: FloatArray,
-    response: FloatArray,
-    resolution: FloatArray,
-    abandoned: NDArray[np.bool_],
-    within: float,
-    resolve_within: float | None,
-) -> ClassResult:
-    n = int(wait.size)
-    if n == 0:
-        nan = math.nan
-        return ClassResult(name, 0, nan, nan, nan, nan, nan, nan)
-    done = np.isfinite(resolution)
-    return ClassResult(
-        name=name,
-        customers=n,
-        p_wait=float(np.mean(wait > 1e-9)),
-        service_level=float(np.mean(response <= within + 1e-9)),
-        asa_seconds=float(np.mean(wait)),
-        p_abandon=float(np.mean(abandoned)),
-        mean_resolution_seconds=float(np.mean(resolution[done])) if done.any() else math.nan,
-        resolution_level=(
-            math.nan if resolve_within is None else float(np.mean(resolution <= resolve_within))
-        ),
-    )
-
-
-def _result(
-    names: Sequence[str],
-    records: tuple[FloatArray, FloatArray, FloatArray, NDArray[np.bool_], NDArray[np.intp]],
-    within: float,
-    resolve_within: float | None,
-) -> SimulationResult:
-    wait, response, resolution, abandoned, cls = records
-    overall = _class_result("all", wait, response, resolution, abandoned, within, resolve_within)
-    per_class = tuple(
-        _class_result(
-            name, wait[m], response[m], resolution[m], abandoned[m], within, resolve_within
-        )
-        for k, name in enumerate(names)
-        for m in [cls == k]
-    )
-    return SimulationResult(overall, per_class, wait, response, resolution, abandoned, cls)
-
-
-# --- fast path: FCFS multi-server -------------------------------------------------------------
-
-
-def fcfs_waits(
-    arrivals: Sequence[float] | FloatArray,
-    services: Sequence[float] | FloatArray,
-    servers: int,
-    patience: Sequence[float] | FloatArray | None = None,
-) -> tuple[FloatArray, NDArray[np.bool_]]:
-    """Waits of an FCFS ``servers``-server queue by the Kiefer–Wolfowitz recursion.
-
-    ``arrivals`` must be ascending (seconds). A customer whose wait would exceed
-    its ``patience`` abandons after waiting that long and uses no server.
-    Returns ``(waits, abandoned)``.
-    """
-    if servers < 1:
-        raise PlanningInputError(f"The number of servers (servers={servers!r}) must be at least 1.")
-    a = np.asarray(arrivals, dtype=np.float64).tolist()
-    s = np.asarray(services, dtype=np.float64).tolist()
-    if patience is None:
-        return np.asarray(_kw_loop(a, s, servers)), np.zeros(len(a), dtype=np.bool_)
-    p = np.asarray(patience, dtype=np.float64).tolist()
-    waits = np.asarray(_kw_loop_impatient(a, s, p, servers))
-    abandoned = waits < 0
-    waits[abandoned] = np.asarray(p)[abandoned]
-    return waits, abandoned
-
-
-def _kw_loop(arrivals: list[float], services: list[float], servers: int) -> list[float]:
-    # Hot loop: locals only. free[0] is the earliest time any server is free.
-    free = [0.0] * servers
-    replace = heapq.heapreplace
-    out: list[float] = []
-    append = out.append
-    for a, s in zip(arrivals, services, strict=True):
-        f = free[0]
-        if f <= a:
-            replace(free, a + s)
-            append(0.0)
-        else:
-            replace(free, f + s)
-            append(f - a)
-    return out
-
-
-def _kw_loop_impatient(
-    arrivals: list[float], services: list[float], patience: list[float], servers: int
-) -> list[float]:
-    """Like :func:`_kw_loop`; an abandoning customer is marked with wait ``-1``."""
-    free = [0.0] * servers
-    replace = heapq.heapreplace
-    out: list[float] = []
-    append = out.append
-    for a, s, p in zip(arrivals, services, patience, strict=True):
-        f = free[0]
-        if f <= a:
-            replace(free, a + s)
-            append(0.0)
-        elif f - a > p:
-            append(-1.0)
-        else:
-            replace(free, f + s)
-            append(f - a)
-    return out
-
-
-def simulate_mmc(
-    *,
-    arrival_rate: float,
-    aht_seconds: float,
-    servers: int,
-    customers: int,
-    answer_within_seconds: float,
-    rng: np.random.Generator,
-    patience_seconds: float | None = None,
-    warmup_customers: int | None = None,
-) -> SimulationResult:
-    """Simulate M/M/c (or M/M/c+M with ``patience_seconds``) for ``customers`` customers.
-
-    Poisson arrivals (per second), exponential handling times (mean ``aht_seconds``)
-    and patience; ``warmup_customers`` (default ``min(customers // 10, 10_000)``)
-    more are simulated first, starting empty, and not counted.
-    """
-    _positive("arrival rate", arrival_rate)
-    _positive("average handling time", aht_seconds)
-    if customers < 1:
-        raise PlanningInputError(
-            f"The number of customers (customers={customers!r}) must be at least 1."
-        )
-    warm = min(customers // 10, 10_000) if warmup_customers is None else warmup_customers
-    total = customers + warm
-    arrivals_rng, service_rng, patience_rng = rng.spawn(3)
-    arrivals = np.cumsum(arrivals_rng.exponential(1.0 / arrival_rate, total))
-    services = service_rng.exponential(aht_seconds, total)
-    patience = None
-    if patience_seconds is not None:
-        _positive("mean patience", patience_seconds)
-        patience = patience_rng.exponential(patience_seconds, total)
-    waits, abandoned = fcfs_waits(arrivals, services, servers, patience)
-    waits, abandoned, services = waits[warm:], abandoned[warm:], services[warm:]
-    response = np.where(abandoned, np.inf, waits)
-    resolution = response + services
-    cls = np.zeros(customers, dtype=np.intp)
-    records = (waits, response, resolution, abandoned, cls)
-    return _result(["all"], records, answer_within_seconds, None)
-
 
 # --- the general model ------------------------------------------------------------------------
 
@@ -809,9 +358,7 @@ class _EventEngine:
     def expired(self, i: int, now: float) -> bool:
         return math.isnan(self.first_start[i]) and now - self.c.arrival[i] > self.c.patience[i]
 
-    def records(
-        self,
-    ) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.bool_], NDArray[np.intp]]:
+    def records(self) -> Records:
         """Business-time waits, responses and resolutions of the counted customers."""
         c, sched = self.c, self.m.schedule
         keep = np.flatnonzero(c.arrival >= self.warm_start())
@@ -850,9 +397,7 @@ def _fast_path_applies(model: QueueModel) -> bool:
     )
 
 
-def _fast_records(
-    model: QueueModel, cust: _Customers
-) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.bool_], NDArray[np.intp]]:
+def _fast_records(model: QueueModel, cust: _Customers) -> Records:
     patience = cust.patience if model.classes[0].patience else None
     waits, abandoned = fcfs_waits(cust.arrival, cust.service, model.groups[0].agents, patience)
     keep = cust.arrival >= model.classes[0].arrivals.breakpoints[0] + model.warmup_seconds
@@ -880,99 +425,12 @@ def simulate(
         run = _EventEngine(model, cust)
         run.run()
         records = run.records()
-    return _result(names, records, model.answer_within_seconds, model.resolve_within_seconds)
-
-
-# --- replications ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """Mean over replications with a 95 % Student-t confidence interval."""
-
-    mean: float
-    low: float
-    high: float
-
-    def to_dict(self) -> dict[str, float]:
-        return {"mean": self.mean, "low": self.low, "high": self.high}
-
-
-def _estimate(values: Sequence[float], confidence: float = 0.95) -> Estimate:
-    x = np.asarray([v for v in values if not math.isnan(v)], dtype=np.float64)
-    if x.size == 0:
-        return Estimate(math.nan, math.nan, math.nan)
-    mean = float(x.mean())
-    if x.size < 2:
-        return Estimate(mean, math.nan, math.nan)
-    half = (
-        float(stats.t.ppf(0.5 + confidence / 2, x.size - 1))
-        * float(x.std(ddof=1))
-        / math.sqrt(x.size)
+    return result_from_records(
+        names, records, model.answer_within_seconds, model.resolve_within_seconds
     )
-    return Estimate(mean, mean - half, mean + half)
 
 
-_FIGURES = (
-    "p_wait",
-    "service_level",
-    "asa_seconds",
-    "p_abandon",
-    "mean_resolution_seconds",
-    "resolution_level",
-)
-
-
-@dataclass(frozen=True)
-class ReplicationSummary:
-    """Figures over independent replications: ``estimates[name]`` for each of
-    p_wait, service_level, asa_seconds, p_abandon, mean_resolution_seconds and
-    resolution_level, plus the single runs."""
-
-    replications: int
-    customers: int
-    estimates: Mapping[str, Estimate]
-    runs: tuple[SimulationResult, ...] = field(repr=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"replications": self.replications, "customers": self.customers}
-        for name, e in self.estimates.items():
-            out[name] = None if math.isnan(e.mean) else e.mean
-            out[f"{name}_ci95"] = None if math.isnan(e.low) else [e.low, e.high]
-        return out
-
-
-def _summarise(runs: Sequence[SimulationResult]) -> ReplicationSummary:
-    estimates = {f: _estimate([getattr(r.overall, f) for r in runs]) for f in _FIGURES}
-    return ReplicationSummary(len(runs), sum(r.customers for r in runs), estimates, tuple(runs))
-
-
-def _replication_seeds(rng: np.random.Generator, replications: int) -> list[np.random.SeedSequence]:
-    if replications < 1:
-        raise PlanningInputError(
-            f"The number of replications (replications={replications!r}) must be at least 1."
-        )
-    return np.random.SeedSequence(int(rng.integers(2**63))).spawn(replications)
-
-
-def generator_from(seed: np.random.SeedSequence) -> np.random.Generator:
-    """A fresh generator for ``seed`` that leaves ``seed`` untouched.
-
-    ``Generator.spawn`` advances the spawn counter of the seed sequence it was made
-    from; copying keeps a seed reusable across models (common random numbers).
-    """
-    return np.random.default_rng(np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key))
-
-
-def replicate(
-    run: Callable[[np.random.Generator], SimulationResult],
-    *,
-    replications: int,
-    rng: np.random.Generator,
-) -> ReplicationSummary:
-    """Run ``run`` on ``replications`` independent child generators of ``rng``."""
-    seeds = _replication_seeds(rng, replications)
-    return _summarise([run(generator_from(s)) for s in seeds])
+# --- common random numbers -------------------------------------------------------------------
 
 
 def compare(
@@ -983,8 +441,8 @@ def compare(
     Replication *r* of every model uses the same child seed, hence the same
     customers, so differences between models are not blurred by sampling noise.
     """
-    seeds = _replication_seeds(rng, replications)
+    seeds = replication_seeds(rng, replications)
     return {
-        name: _summarise([simulate(m, generator_from(s)) for s in seeds])
+        name: summarise([simulate(m, generator_from(s)) for s in seeds])
         for name, m in models.items()
     }

@@ -24,12 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from servicegate.engines.calendars import (
-    Calendar,
+from servicegate.engines.calendars import Calendar, compile_calendar
+from servicegate.engines.timeline import (
     IntArray,
     OutsideSpanError,
     Timeline,
-    compile_calendar,
     utc_year,
     utc_year_start,
 )
