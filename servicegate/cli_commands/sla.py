@@ -476,3 +476,60 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         sub.add_argument("--output", type=Path, help="output CSV file (default: stdout)")
         sub.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK, help=argparse.SUPPRESS)
         sub.set_defaults(func=_handler(name))
+    text = "find the clock rules and targets that explain imported SLA outcomes"
+    sub = commands.add_parser("discover", help=text, description=text)
+    sub.add_argument("--json", action="store_true", help="print one JSON object")
+    sub.add_argument("--create", action="store_true", help="create the rules as draft promises")
+    sub.add_argument("--source", default="", help="only tickets of this import source")
+    sub.add_argument("--product", type=int, help="service product id for --create")
+    sub.add_argument("--by", default="", help="username who makes the drafts (--create)")
+    sub.set_defaults(func=_discover)
+
+
+def _discover(args: argparse.Namespace) -> int:
+    """``sla discover``: needs the database, so Django is set up only here."""
+    import json
+
+    from servicegate.cli import ensure_embedded_database, setup_django
+
+    setup_django()
+    ensure_embedded_database()
+    from servicegate.measurement.discovery import discover, discovery_create
+
+    result = discover(source=args.source or None)
+    if args.create:
+        created = _create_discovered(result, args.product, args.by, discovery_create)
+        if created < 0:
+            return 2
+        result["created"] = created
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    print(f"{result['tickets']} tickets, agreement {result['agreement']}")
+    for rule in result["rules"]:
+        pauses = ", ".join(rule["pause_statuses"]) or "none"
+        print(
+            f"  {rule['priority'] or '-'}: {rule['metric']} within {rule['target_hours']} h "
+            f"on {rule['calendar']}, pauses: {pauses} — agreement {rule['agreement']}"
+            f" on {rule['tickets']} tickets"
+        )
+    return 0
+
+
+def _create_discovered(result: dict[str, Any], product_id: int | None, by: str, create: Any) -> int:
+    from django.contrib.auth.models import User
+
+    from servicegate.catalog.models import ServiceProduct
+
+    products = ServiceProduct.objects.order_by("pk")
+    product = products.filter(pk=product_id).first() if product_id else products.first()
+    users = User.objects.filter(username=by) if by else User.objects.filter(is_superuser=True)
+    user = users.order_by("pk").first()
+    if product is None or user is None:
+        print(
+            "Cannot create promises: name an existing service product (--product ID) and "
+            "a user allowed to propose promises (--by USERNAME).",
+            file=sys.stderr,
+        )
+        return -1
+    return len(create(result=result, by=user, product=product))

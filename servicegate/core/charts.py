@@ -72,7 +72,12 @@ def line_chart(
     range_: tuple[float, float] | None = None,
 ) -> SafeString:
     """A line chart of several series over the same x labels (None leaves a gap)."""
-    extra: dict[str, object] = {"y_title": y_title, "x_label_rotation": 30}
+    # Label about a dozen x positions; pygal hides the others (minor labels).
+    extra: dict[str, object] = {
+        "y_title": y_title,
+        "x_label_rotation": 30,
+        "x_labels_major_every": max(1, len(labels) // 12),
+    }
     if percent:
         extra["value_formatter"] = lambda v: f"{v:.1f} %"
     if range_ is not None:

@@ -2,8 +2,10 @@
 
 Runs inside the caller's transaction. Lookups are loaded once per import (the source's
 tickets, the technicians by name, the existing events of touched tickets); new rows go
-in with ``executemany`` over one prepared INSERT, which on SQLite is several times
-faster than ``bulk_create`` (no model instances, no per-batch SQL compilation).
+in with multi-row INSERTs of ready database values (no model instances, no per-batch
+SQL compilation): on SQLite a third faster than ``executemany``, which runs the
+statement once per row, and several times faster than ``bulk_create``. Events are
+inserted in ``(ticket, seq)`` order, so their indexes grow at the end.
 
 Idempotency: a ticket is identified by ``(source, external_id)``; an unchanged ticket
 is left alone, a changed one updated. An event is new unless the ticket already has as
@@ -17,11 +19,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, models
 
-from servicegate.importers.staging import StagedEvent, StagedTicket, Staging
+from servicegate.importers.reading import gc_paused
+from servicegate.importers.staging import BY_TIME, StagedEvent, StagedTicket, Staging
 from servicegate.operations.models import Ticket, TicketEvent
 from servicegate.team.models import Technician
 
@@ -58,6 +63,9 @@ EVENT_FIELDS = (
 # _ticket_values puts the four instants (opened … closed) at positions 8 to 11.
 assert TICKET_FIELDS[8:12] == ("opened_at", "responded_at", "resolved_at", "closed_at")
 UPDATE_BATCH = 500
+# Rows per multi-row INSERT where the backend sets no parameter limit (PostgreSQL).
+ROWS_PER_INSERT = 1000
+STATUS, SOURCE_STATUS, PRIORITY, GROUP, RESOURCE = (itemgetter(i) for i in range(1, 6))
 Adapter = Callable[[datetime | None], Any]
 
 
@@ -72,6 +80,11 @@ class WriteResult:
 
 def write(staging: Staging, *, progress: Callable[[str], None] | None = None) -> WriteResult:
     """Store ``staging`` (call inside ``transaction.atomic``)."""
+    with gc_paused():
+        return _write(staging, progress)
+
+
+def _write(staging: Staging, progress: Callable[[str], None] | None) -> WriteResult:
     result = WriteResult()
     if connection.vendor == "sqlite":
         # A bigger page cache for this connection keeps the growing indexes in memory
@@ -111,9 +124,9 @@ def write(staging: Staging, *, progress: Callable[[str], None] | None = None) ->
     insert_rows(Ticket, ("source", "external_id", *TICKET_FIELDS), new_rows)
     Ticket.objects.bulk_update(changed, list(_model_fields(TICKET_FIELDS)), batch_size=UPDATE_BATCH)
     result.tickets_created, result.tickets_updated = len(new_rows), len(changed)
-    ids = dict(Ticket.objects.filter(source=staging.source).values_list("external_id", "id"))
+    ids = _ticket_ids(staging.source)
     touched = {existing[e][1] for e in staging.events if e in existing}
-    rows = list(_new_events(staging, ids, touched, technicians, adapt))
+    rows = _new_events(staging, ids, touched, technicians, adapt)
     if progress:
         progress(f"writing {len(rows)} new events")
     insert_rows(TicketEvent, EVENT_FIELDS, rows)
@@ -147,13 +160,22 @@ def _model_fields(names: Iterable[str]) -> Iterable[str]:
     return (n.removesuffix("_id") for n in names)
 
 
+def _ticket_ids(source: str) -> dict[str, int]:
+    """``external_id → id`` of the source's tickets (raw SQL: no ORM work per row)."""
+    table = connection.ops.quote_name(Ticket._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT external_id, id FROM {table} WHERE source = %s", [source])
+        return dict(cursor.fetchall())
+
+
 def _new_events(
     staging: Staging,
     ids: dict[str, int],
     touched: set[int],
     technicians: dict[str, int],
     adapt: Adapter,
-) -> Iterable[tuple[Any, ...]]:
+) -> list[tuple[Any, ...]]:
+    """The rows of the events to insert, in ``(ticket_id, seq)`` order (index order)."""
     known: dict[int, Counter[tuple[Any, str]]] = {}
     next_seq: dict[int, int] = {}
     if touched:
@@ -174,26 +196,52 @@ def _new_events(
                 known.setdefault(ticket_id, Counter())[key] += 1
                 if seq > next_seq.get(ticket_id, 0):
                     next_seq[ticket_id] = seq
-    for external_id, events in staging.events.items():
-        ticket_id = ids[external_id]
+    rows: list[tuple[Any, ...]] = []
+    fresh: list[tuple[int, list[StagedEvent]]] = []  # a run of tickets without known events
+    for ticket_id, external_id in sorted((ids[e], e) for e in staging.events):
+        events = staging.events[external_id]
         known_events = known.get(ticket_id)
         if known_events is None:
-            # The fast path of a first import: every event is new, numbered from 1.
-            technician = technicians.get
-            for seq, e in enumerate(events, start=next_seq.get(ticket_id, 0) + 1):
-                yield (
-                    ticket_id,
-                    seq,
-                    adapt(e.at),
-                    e.status,
-                    e.source_status,
-                    e.priority,
-                    e.assignment_group,
-                    technician(e.resource),
-                    e.resource,
-                )
-        else:
-            yield from _ticket_events(ticket_id, events, known_events, next_seq, technicians, adapt)
+            fresh.append((ticket_id, events))
+            continue
+        rows.extend(_fresh_events(fresh, next_seq, technicians, adapt))
+        fresh.clear()
+        rows.extend(_ticket_events(ticket_id, events, known_events, next_seq, technicians, adapt))
+    rows.extend(_fresh_events(fresh, next_seq, technicians, adapt))
+    return rows
+
+
+def _fresh_events(
+    tickets: list[tuple[int, list[StagedEvent]]],
+    next_seq: dict[int, int],
+    technicians: dict[str, int],
+    adapt: Adapter,
+) -> Iterable[tuple[Any, ...]]:
+    """The rows of every event of ``tickets`` (none known yet), numbered on from ``next_seq``.
+
+    The fast path of a first import: column by column, with ``map`` and ``zip`` instead
+    of a Python loop per event; each distinct instant is adapted once.
+    """
+    if not tickets:
+        return ()
+    events = list(chain.from_iterable(e for _, e in tickets))
+    ats = list(map(BY_TIME, events))
+    text = {at: adapt(at) for at in set(ats)}
+    resources = list(map(RESOURCE, events))
+    return zip(
+        chain.from_iterable(repeat(t, len(e)) for t, e in tickets),
+        chain.from_iterable(
+            range(next_seq.get(t, 0) + 1, next_seq.get(t, 0) + 1 + len(e)) for t, e in tickets
+        ),
+        map(text.__getitem__, ats),
+        map(STATUS, events),
+        map(SOURCE_STATUS, events),
+        map(PRIORITY, events),
+        map(GROUP, events),
+        map(technicians.get, resources),
+        resources,
+        strict=True,
+    )
 
 
 def _ticket_events(
@@ -232,17 +280,23 @@ def insert_rows(
     """INSERT ``rows`` into ``model``'s table; values in the order of ``names``.
 
     Values must be ready for the database: datetimes through :func:`datetime_adapter`.
+    Rows go in batches, as many per statement as the backend takes parameters.
     """
     if not rows:
         return
     meta = model._meta
     quote = connection.ops.quote_name
     columns = ", ".join(quote(_column(meta.get_field(n))) for n in names)
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
-    )
+    head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
+    values = f"({', '.join(['%s'] * len(names))})"
+    limit = connection.features.max_query_params
+    per = max(1, limit // len(names)) if limit else ROWS_PER_INSERT
+    full = head + ", ".join([values] * per)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        for start in range(0, len(rows), per):
+            batch = rows[start : start + per]
+            sql = full if len(batch) == per else head + ", ".join([values] * len(batch))
+            cursor.execute(sql, list(chain.from_iterable(batch)))
 
 
 def _column(field: Any) -> str:

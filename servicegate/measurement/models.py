@@ -1,1 +1,133 @@
-"""Models of measurement (added by the issues that build this area)."""
+"""Promise clocks on tickets and the per-day attainment summary they feed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from servicegate.measurement.choices import OPEN_STATES, BreachCause, ClockState
+from servicegate.operations.models import Customer, Ticket
+from servicegate.promises.models import Promise
+
+
+class Clock(models.Model):
+    """The clock of one promise on one ticket, computed by the SLA engine from its events.
+
+    Written only by ``services.clocks_recompute`` (delete + insert per chunk of
+    tickets). ``decided_at`` is the instant the outcome became certain: the stop of a met
+    clock, the breach of a breached one; attainment counts a clock in that period.
+    ``customer``, ``team``, ``channel`` and ``priority`` are copied from the ticket so
+    that attainment groups over one table.
+    """
+
+    # Clocks are derived rows written in bulk by clocks_recompute from existing tickets
+    # and promises; without database FK constraints an insert checks no parent rows.
+    # Deleting a ticket or promise still deletes its clocks (Django's collector).
+    ticket = models.ForeignKey(
+        Ticket,
+        on_delete=models.CASCADE,
+        db_index=False,  # the (ticket, promise) constraint serves it
+        db_constraint=False,
+        related_name="clocks",
+        verbose_name=_("ticket"),
+    )
+    promise = models.ForeignKey(
+        Promise,
+        on_delete=models.CASCADE,
+        db_index=False,  # clock_attainment_idx (promise, decided_at) serves it
+        db_constraint=False,
+        related_name="clocks",
+        verbose_name=_("promise"),
+    )
+    metric = models.CharField(_("metric"), max_length=30)
+    state = models.CharField(_("state"), max_length=20, choices=ClockState.choices)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    business_elapsed_s = models.BigIntegerField(_("business time used (s)"), default=0)
+    elapsed_s = models.BigIntegerField(_("elapsed (s)"), default=0)
+    paused_s = models.BigIntegerField(_("business time paused (s)"), default=0)
+    breached = models.BooleanField(_("breached"), default=False)
+    breach_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
+    target_s = models.BigIntegerField(_("target (s)"), default=0)
+    cycles = models.PositiveIntegerField(_("cycles"), default=0)
+    decided_at = models.DateTimeField(_("outcome known at"), null=True, blank=True)
+    cause = models.CharField(
+        _("main cause"), max_length=24, choices=BreachCause.choices, blank=True, default=""
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("customer"),
+    )
+    team = models.CharField(_("team"), max_length=200, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, blank=True)
+    priority = models.CharField(_("priority"), max_length=2, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["ticket_id", "promise_id"]
+        verbose_name = _("clock")
+        verbose_name_plural = _("clocks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "promise"], name="unique_clock_ticket_promise"
+            )
+        ]
+        indexes = [
+            # the live at-risk list: open clocks by deadline (only open ones are indexed)
+            models.Index(
+                fields=["deadline"],
+                name="clock_at_risk_idx",
+                condition=models.Q(state__in=OPEN_STATES),
+            ),
+            # attainment of one promise over periods
+            models.Index(fields=["promise", "decided_at"], name="clock_attainment_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} · {self.metric} · {self.state}"
+
+    def is_breached(self, at: datetime) -> bool:
+        """Whether the clock had breached at ``at``."""
+        return self.breach_at is not None and self.breach_at <= at
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the clock still runs (or is paused)."""
+        return self.state in (ClockState.RUNNING, ClockState.PAUSED)
+
+
+class ClockSummary(models.Model):
+    """Decided clocks per promise, day, priority, channel and cause: the dashboard's source.
+
+    Rebuilt for the affected promises by ``clocks_recompute``, so the dashboard reads a
+    few thousand rows instead of counting a million clocks per request.
+    """
+
+    promise = models.ForeignKey(
+        Promise, on_delete=models.CASCADE, related_name="+", verbose_name=_("promise")
+    )
+    day = models.DateField(_("day"))
+    priority = models.CharField(_("priority"), max_length=2, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, blank=True)
+    cause = models.CharField(_("main cause"), max_length=24, blank=True)
+    n = models.PositiveIntegerField(_("decided clocks"))
+    met = models.PositiveIntegerField(_("met"))
+
+    class Meta:
+        ordering = ["promise_id", "day"]
+        verbose_name = _("clock summary")
+        verbose_name_plural = _("clock summaries")
+        indexes = [models.Index(fields=["promise", "day"], name="clock_summary_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.promise_id} {self.day}: {self.met}/{self.n}"

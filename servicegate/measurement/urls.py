@@ -1,9 +1,12 @@
 from django.urls import path
 
-from servicegate.core.views import area_placeholder
+from servicegate.measurement import views
 
 app_name = "measurement"
 
 urlpatterns = [
-    path("", area_placeholder("measurement"), name="index"),
+    path("", views.dashboard, name="index"),
+    path("at-risk/", views.at_risk_fragment, name="at_risk"),
+    path("promises/<int:promise_id>/", views.promise_measurement, name="promise"),
+    path("promises/<int:promise_id>/recompute/", views.promise_recompute, name="recompute"),
 ]

@@ -33,12 +33,13 @@ Step = tuple[str, Callable[[DemoContext], None]]
 
 def steps() -> list[Step]:
     """The demo steps in the order they run."""
-    from servicegate.core.demo import operations, organisation, planning, promises
+    from servicegate.core.demo import measurement, operations, organisation, planning, promises
 
     return [
         ("organisation", organisation.build),
         ("promises", promises.build),
         ("operations", operations.build),
+        ("measurement", measurement.build),
         ("planning", planning.build),
     ]
 

@@ -54,3 +54,10 @@ def test_not_built_areas_say_so_plainly(client: Client, bob: User) -> None:
     response = client.get("/improvement/")
     assert response.status_code == 200
     assert b"Not built yet." in response.content
+
+
+def test_dashboard_title_is_plain(client: Client, bob: User) -> None:
+    client.force_login(bob)
+    page = client.get("/").content.decode()
+    title = page[page.index("<title>") + 7 : page.index("</title>")]
+    assert title == "Dashboard · Servicegate"

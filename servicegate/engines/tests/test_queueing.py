@@ -19,6 +19,7 @@ from servicegate.engines.queueing import (
     erlang_b,
     erlang_c,
     erlang_c_metrics,
+    offered_load,
     required_agents,
 )
 
@@ -124,8 +125,9 @@ loads = st.floats(min_value=0.5, max_value=500.0)
 @settings(max_examples=60, deadline=None)
 @given(load=loads, extra=st.integers(min_value=1, max_value=40), within=st.floats(0, 120))
 def test_service_level_grows_with_agents(load: float, extra: int, within: float) -> None:
-    n = int(load) + extra
     kw = {"arrival_rate": load / AHT, "aht_seconds": AHT, "answer_within_seconds": within}
+    # the engine's load (rate x AHT) may round just above `load`: count agents from it
+    n = int(offered_load(load / AHT, AHT)) + extra
     c1, c2 = erlang_c_metrics(agents=n, **kw), erlang_c_metrics(agents=n + 1, **kw)
     a1 = erlang_a(agents=n, patience_seconds=200, **kw)
     a2 = erlang_a(agents=n + 1, patience_seconds=200, **kw)

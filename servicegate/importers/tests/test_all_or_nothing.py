@@ -51,3 +51,22 @@ def test_unknown_column_is_refused_with_the_closest_name(uci_slice: Path, tmp_pa
         tickets_import(format="servicenow", path=bad)
     assert "renamed.csv, line 1, column 'opend_at'" in str(failure.value)
     assert "Did you mean 'opened_at'?" in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("sys_updated_at", "?", "the date is missing"),
+        ("opened_at", "?", "the date is missing"),
+        ("reopen_count", "²", "is not a whole number"),
+    ],
+)
+def test_missing_required_date_or_odd_digit_is_refused(
+    uci_slice: Path, tmp_path: Path, column: str, value: str, reason: str
+) -> None:
+    bad = _break_row(uci_slice, tmp_path / "bad.csv", 10, column, value)
+    with pytest.raises(ImportFailure) as failure:
+        tickets_import(format="servicenow", path=bad)
+    assert f"line 11, column '{column}'" in str(failure.value)
+    assert reason in str(failure.value)
+    assert Ticket.objects.count() == 0

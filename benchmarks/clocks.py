@@ -1,0 +1,205 @@
+"""Benchmark: recompute the promise clocks of N synthetic tickets end to end.
+
+Creates N tickets with 4–6 status events each (new → assigned → in progress, a third
+waiting for the customer, resolved; 5 % still open) in a temporary SQLite database —
+or in the PostgreSQL database of ``DATABASE_URL`` — plus a first-response and a
+resolution promise on a business calendar, then times ``clocks_recompute`` (read
+tickets and events, evaluate with the engine, write every clock, rebuild the summary).
+Writing the synthetic data is not timed.
+
+Run: ``python benchmarks/clocks.py --tickets 1000000``. Prints figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+OFFICE = {
+    "timezone": "Europe/Berlin",
+    "week": [[[28800, 61200]]] * 5 + [[], []],
+}
+
+
+def _setup(data_dir: str) -> None:
+    os.environ.setdefault("SERVICEGATE_DATA_DIR", data_dir)
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghij")
+    os.environ.setdefault("SERVICEGATE_TASKS", "immediate")
+    from servicegate.cli import setup_django
+
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _world() -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from django.contrib.auth.models import User
+
+    from servicegate.calendars.models import BusinessCalendar
+    from servicegate.catalog.models import Segment, ServiceProduct
+    from servicegate.engines.calendars import calendar_to_dict, parse_calendar
+    from servicegate.promises.models import Promise
+
+    text = 'timezone = "Europe/Berlin"\n[week]\n' + "\n".join(
+        f'{d} = ["08:00-17:00"]' for d in ("mon", "tue", "wed", "thu", "fri")
+    )
+    cal = BusinessCalendar.objects.create(
+        name="Office", timezone="Europe/Berlin", definition=calendar_to_dict(parse_calendar(text))
+    )
+    user = User.objects.create(username="bench")
+    segment = Segment.objects.create(name="Bench")
+    product = ServiceProduct.objects.create(
+        name="Bench hotline",
+        segment=segment,
+        owner=user,
+        kind="reactive",
+        price_model="subscription",
+        price_amount=Decimal(1),
+        channel="remote",
+    )
+    for metric, value in (("first_response", "4"), ("resolution", "16")):
+        Promise.objects.create(
+            metric=metric,
+            target_value=Decimal(value),
+            target_unit="business_hours",
+            attainment_percent=Decimal(90),
+            calendar=cal,
+            product=product,
+            segment=segment,
+            made_by=user,
+            made_by_role="sales",
+            source="brochure",
+            valid_from=date(2020, 1, 1),
+            state="in_service",
+        )
+
+
+def _stamp(epochs: np.ndarray, pg: bool) -> list[str]:
+    text = np.datetime_as_string(epochs.astype("datetime64[s]"), unit="s")
+    text = np.char.replace(text, "T", " ")
+    return list(np.char.add(text, "+00:00") if pg else text)
+
+
+def _tickets(n: int, rng: np.random.Generator) -> None:
+    from django.db import connection, transaction
+
+    pg = connection.vendor == "postgresql"
+    start = int(time.time()) - 730 * 86_400
+    opened = np.sort(rng.integers(start, int(time.time()) - 3600, n))
+    assign = opened + rng.integers(60, 4 * 3600, n)
+    work = assign + rng.integers(60, 8 * 3600, n)
+    wait = rng.random(n) < 0.33
+    wait_start = work + rng.integers(600, 3 * 3600, n)
+    wait_end = wait_start + rng.integers(3600, 48 * 3600, n)
+    resolved = np.where(wait, wait_end, work) + rng.integers(600, 24 * 3600, n)
+    open_ = rng.random(n) < 0.05
+    prio = rng.choice(np.array(["P1", "P2", "P3", "P4"]), n, p=[0.05, 0.2, 0.5, 0.25])
+    with transaction.atomic(), connection.cursor() as cur:
+        batch = 100_000
+        for lo in range(0, n, batch):
+            hi = min(n, lo + batch)
+            o = _stamp(opened[lo:hi], pg)
+            rows: list[tuple[Any, ...]] = [
+                (
+                    "bench",
+                    str(i),
+                    f"B-{i}",
+                    "incident",
+                    "remote",
+                    prio[i],
+                    "",
+                    "",
+                    "new" if open_[i] else "resolved",
+                    0,
+                    0,
+                    o[i - lo],
+                )
+                for i in range(lo, hi)
+            ]
+            cur.executemany(
+                "INSERT INTO operations_ticket (source, external_id, number, kind, channel, "
+                "priority, source_priority, category, status, reassignment_count, reopen_count, "
+                "opened_at, assignment_group, source_status) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'Team', '')",
+                rows,
+            )
+        cur.execute("SELECT MIN(id) FROM operations_ticket WHERE source = 'bench'")
+        first = cur.fetchone()[0]
+        for lo in range(0, n, batch):
+            hi = min(n, lo + batch)
+            rows = []
+            cols = [opened, assign, work, wait_start, wait_end, resolved]
+            text = [_stamp(c[lo:hi], pg) for c in cols]
+            for i in range(lo, hi):
+                k = i - lo
+                tid = first + i
+                seq = [
+                    ("new", text[0][k], prio[i]),
+                    ("assigned", text[1][k], ""),
+                    ("in_progress", text[2][k], ""),
+                ]
+                if wait[i]:
+                    seq += [("awaiting_customer", text[3][k], ""), ("in_progress", text[4][k], "")]
+                if not open_[i]:
+                    seq.append(("resolved", text[5][k], ""))
+                rows += [(tid, s + 1, at, st, p) for s, (st, at, p) in enumerate(seq)]
+            cur.executemany(
+                "INSERT INTO operations_ticketevent (ticket_id, seq, at, status, priority, "
+                "source_status, assignment_group, resource) "
+                "VALUES (%s, %s, %s, %s, %s, '', '', '')",
+                rows,
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--profile", action="store_true", help="print a cProfile summary")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        _setup(tmp)  # SERVICEGATE_DATA_DIR, if set, keeps (and reuses) the database
+        from django.db import connection
+
+        from servicegate.measurement.services import clocks_recompute
+        from servicegate.operations.models import Ticket
+
+        t = time.perf_counter()
+        if not Ticket.objects.filter(source="bench").exists():
+            _world()
+            _tickets(args.tickets, np.random.default_rng(args.seed))
+        n = Ticket.objects.filter(source="bench").count()
+        ready = time.perf_counter() - t
+        print(f"{connection.vendor}: {n:,} tickets ready in {ready:.1f} s (not timed)")
+        if args.profile:
+            import cProfile
+            import pstats
+
+            with cProfile.Profile() as prof:
+                clocks_recompute()
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+        for _ in range(args.repeat):
+            result = clocks_recompute()
+            rate = result.tickets / result.seconds
+            print(
+                f"clocks_recompute: {result.tickets:,} tickets, {result.clocks:,} clocks in "
+                f"{result.seconds:.2f} s — {rate:,.0f} tickets/s"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,260 @@
+"""Reads of measurement: attainment with Wilson intervals, at-risk list, breaches, clocks.
+
+Attainment counts *decided* clocks (met, or breached — a breach cannot be undone) in
+the period in which the outcome became certain (``Clock.decided_at``, UTC days). The
+dashboard reads the per-day ``ClockSummary``; the API groups ``Clock`` in SQL.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Avg, Case, Count, F, IntegerField, QuerySet, Sum, When
+from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
+from django.utils import timezone
+
+from servicegate.engines.attainment import wilson_interval
+from servicegate.measurement.choices import OPEN_STATES, GroupBy, Period
+from servicegate.measurement.models import Clock, ClockSummary
+from servicegate.measurement.rules import calendar_of
+from servicegate.operations.models import Ticket
+from servicegate.promises.models import Promise
+
+GROUP_FIELDS: dict[str, str] = {
+    GroupBy.PROMISE: "promise_id",
+    GroupBy.PRODUCT: "promise__product__name",
+    GroupBy.SEGMENT: "promise__segment__name",
+    GroupBy.CUSTOMER: "customer__name",
+    GroupBy.TEAM: "team",
+    GroupBy.CHANNEL: "channel",
+    GroupBy.PRIORITY: "priority",
+}
+TRUNC = {Period.WEEK: TruncWeek, Period.MONTH: TruncMonth, Period.QUARTER: TruncQuarter}
+DEFAULT_WARNING_WINDOW = timedelta(hours=4)
+CLOSED_SLACK = timedelta(days=4)
+MAX_CANDIDATES = 2000
+
+
+@dataclass(frozen=True)
+class Attainment:
+    """Met share of decided clocks in one group and period, with its Wilson interval."""
+
+    group: str
+    period: date | None
+    n: int
+    met: int
+    rate: float | None
+    ci_low: float
+    ci_high: float
+    level: float | None  # promised attainment (fraction), if one applies
+
+    @property
+    def kept(self) -> bool | None:
+        if self.rate is None or self.level is None:
+            return None
+        return self.rate >= self.level
+
+
+def attainment_of(
+    group: str, period: date | None, n: int, met: int, level: float | None
+) -> Attainment:
+    low, high = wilson_interval(met, n)
+    return Attainment(group, period, n, met, met / n if n else None, low, high, level)
+
+
+def period_start(day: date, period: str) -> date:
+    """First day of the week (Monday), month or quarter containing ``day``."""
+    if period == Period.WEEK:
+        return day - timedelta(days=day.weekday())
+    if period == Period.QUARTER:
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return date(day.year, day.month, 1)
+
+
+def attainment(
+    *, group_by: str = GroupBy.PROMISE, period: str | None = None, promise: int | None = None
+) -> list[Attainment]:
+    """Attainment per group (and period) over ``Clock``, aggregated in SQL."""
+    field = GROUP_FIELDS[group_by]
+    clocks = Clock.objects.filter(decided_at__isnull=False)
+    if promise is not None:
+        clocks = clocks.filter(promise_id=promise)
+    keys = [field]
+    if period:
+        clocks = clocks.annotate(period=TRUNC[Period(period)]("decided_at", tzinfo=UTC))
+        keys.append("period")
+    rows = (
+        clocks.values(*keys)
+        .annotate(
+            n=Count("id"),
+            met=Sum(Case(When(breached=False, then=1), default=0, output_field=IntegerField())),
+            level=Avg("promise__attainment_percent"),
+        )
+        .order_by(*keys)
+    )
+    out = []
+    for r in rows:
+        p = r.get("period")
+        day = p.date() if isinstance(p, datetime) else p
+        level = float(r["level"]) / 100 if r["level"] is not None else None
+        out.append(attainment_of(str(r[field] or "–"), day, r["n"], r["met"] or 0, level))
+    return out
+
+
+def summary_rows(*, promise_ids: Iterable[int] | None = None) -> QuerySet[ClockSummary]:
+    rows = ClockSummary.objects.all()
+    if promise_ids is not None:
+        rows = rows.filter(promise_id__in=list(promise_ids))
+    return rows
+
+
+def trend(
+    *, promises: list[Promise], period: str
+) -> tuple[list[date], dict[int, list[Attainment]]]:
+    """Per promise: attainment per period from the daily summary (one small query)."""
+    cells: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
+    rows = summary_rows(promise_ids=[p.pk for p in promises]).values_list(
+        "promise_id", "day", "n", "met"
+    )
+    for pid, day, n, met in rows:
+        cell = cells[(pid, period_start(day, period))]
+        cell[0] += n
+        cell[1] += met
+    periods = sorted({d for _p, d in cells})
+    result = {}
+    for p in promises:
+        level = float(p.attainment_percent) / 100
+        result[p.pk] = [
+            attainment_of(str(p), d, *_pair(cells.get((p.pk, d))), level) for d in periods
+        ]
+    return periods, result
+
+
+def _pair(cell: list[int] | None) -> tuple[int, int]:
+    return (cell[0], cell[1]) if cell else (0, 0)
+
+
+def pareto(*, promises: list[Promise], since: date | None = None) -> list[tuple[str, int]]:
+    """Breaches per cause, most frequent first (from the daily summary)."""
+    rows = summary_rows(promise_ids=[p.pk for p in promises])
+    if since is not None:
+        rows = rows.filter(day__gte=since)
+    agg = rows.values("cause").annotate(breaches=Sum(F("n") - F("met"))).order_by("-breaches")
+    return [(r["cause"], int(r["breaches"])) for r in agg if r["breaches"]]
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    """An open clock that breaches within the warning window."""
+
+    clock: Clock
+    business_left_s: int
+
+
+def at_risk(
+    *, window: timedelta = DEFAULT_WARNING_WINDOW, now: datetime | None = None, limit: int = 50
+) -> list[AtRisk]:
+    """Open clocks with at most ``window`` of business time left, least time left first.
+
+    Candidates come from the (state, deadline) index: deadlines up to ``window`` plus
+    ``CLOSED_SLACK`` of wall time ahead (a calendar may be closed over a long weekend);
+    the business time left is then counted on each promise's calendar, because deadline
+    order and business-time order differ between calendars. Overdue clocks come first
+    (negative time left).
+    """
+    from servicegate.engines import sla
+
+    now = now or timezone.now()
+    candidates = (
+        Clock.objects.filter(state__in=OPEN_STATES, deadline__lte=now + window + CLOSED_SLACK)
+        .select_related("ticket", "promise__calendar")
+        .order_by("deadline")[:MAX_CANDIDATES]
+    )
+    out = []
+    t = int(now.timestamp())
+    calendars: dict[int, Any] = {}
+    for clock in candidates:
+        assert clock.deadline is not None
+        cal_id = clock.promise.calendar_id
+        if cal_id not in calendars:
+            calendars[cal_id] = calendar_of(clock.promise.calendar)
+        d = int(clock.deadline.timestamp())
+        left = int(sla.business_seconds(calendars[cal_id], [min(t, d)], [max(t, d)])[0])
+        left = left if d >= t else -left
+        if left <= window.total_seconds():
+            out.append(AtRisk(clock, left))
+    out.sort(key=lambda a: (a.business_left_s, a.clock.deadline, a.clock.pk))
+    return out[:limit]
+
+
+def at_risk_queryset(*, window: timedelta = DEFAULT_WARNING_WINDOW) -> QuerySet[Clock]:
+    """Open clocks due within the window, by deadline (for the paginated API)."""
+    return (
+        Clock.objects.filter(state__in=OPEN_STATES, deadline__lte=timezone.now() + window)
+        .select_related("ticket")
+        .order_by("deadline", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A breached clock with what its ticket went through."""
+
+    clock: Clock
+    status_hours: dict[str, float]
+    reassignments: int
+    waiting_hours: float
+    channel: str
+
+
+def breaches(*, promise: Promise, limit: int = 25) -> list[Breach]:
+    """The latest breaches of ``promise`` with time per status (two queries)."""
+    clocks = list(
+        Clock.objects.filter(promise=promise, breached=True)
+        .select_related("ticket")
+        .order_by("-breach_at")[:limit]
+    )
+    from servicegate.operations.models import TicketEvent
+
+    events = TicketEvent.objects.filter(ticket_id__in=[c.ticket_id for c in clocks]).order_by(
+        "ticket_id", "at", "seq"
+    )
+    per: dict[int, list[TicketEvent]] = defaultdict(list)
+    for e in events.only("ticket_id", "at", "status"):
+        per[e.ticket_id].append(e)
+    now = timezone.now()
+    out = []
+    for c in clocks:
+        hours: dict[str, float] = defaultdict(float)
+        evs = per[c.ticket_id]
+        for e, nxt in zip(evs, [*evs[1:], None], strict=True):
+            end = nxt.at if nxt is not None else (now if c.ticket.is_open else e.at)
+            hours[e.status] += (end - e.at).total_seconds() / 3600
+        waiting = sum(v for k, v in hours.items() if k.startswith("awaiting"))
+        out.append(Breach(c, dict(hours), c.ticket.reassignment_count, waiting, c.channel))
+    return out
+
+
+def ticket_clocks(ticket: Ticket) -> list[Clock]:
+    return list(Clock.objects.filter(ticket=ticket).select_related("promise").order_by("metric"))
+
+
+def measured_promises() -> list[Promise]:
+    """Promises that carry clocks, by id."""
+    ids = ClockSummary.objects.values_list("promise_id", flat=True).distinct()
+    return list(Promise.objects.filter(pk__in=ids).select_related("segment").order_by("pk"))
+
+
+def dashboard_filters(params: dict[str, Any]) -> dict[str, Any]:
+    period = params.get("period") or Period.MONTH
+    if period not in Period.values:
+        period = Period.MONTH
+    return {
+        "promise": str(params.get("promise") or ""),
+        "segment": str(params.get("segment") or ""),
+        "period": period,
+    }

@@ -1,0 +1,38 @@
+"""The live at-risk list: open clocks due within the window, by business time left."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from servicegate.measurement import selectors
+from servicegate.measurement.services import clocks_recompute
+from servicegate.measurement.tests.conftest import T0
+
+
+def test_at_risk_ordered_by_business_time_left(
+    make_promise: Callable[..., Any], make_ticket: Callable[..., Any], office: Any
+) -> None:
+    # given a 4-hour promise on 24x7 and a 2-business-hour one on office hours (P1)
+    make_promise(target_value=Decimal(4))
+    make_promise(
+        priority="P1", target_value=Decimal(2), target_unit="business_hours", calendar=office
+    )
+    now = T0 + timedelta(hours=7, minutes=30)  # Monday 15:30
+    make_ticket("A", [(0, "new")], opened=now - timedelta(hours=3))  # 1 h left
+    make_ticket("B", [(0, "new")], opened=now - timedelta(hours=3, minutes=30))  # 30 min left
+    make_ticket("C", [(0, "new")], opened=now - timedelta(hours=1))  # 3 h left: outside
+    # office: opened 14:30, 2 business hours → due Tue 08:30; left: 30 min today + 30 min
+    make_ticket("D", [(0, "new")], opened=now - timedelta(hours=1), priority="P1")
+    make_ticket("E", [(0, "new"), (10, "resolved")], opened=now - timedelta(hours=3))
+    clocks_recompute(now=now)
+    found = selectors.at_risk(window=timedelta(hours=2), now=now)
+    assert [(a.clock.ticket.number, a.business_left_s) for a in found] == [
+        ("B", 1800),
+        ("A", 3600),
+        ("D", 3600),
+    ]
+    # D's deadline is 17 hours away in wall time but only one business hour
+    assert found[2].clock.deadline == T0 + timedelta(days=1, minutes=30)

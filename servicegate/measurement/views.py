@@ -1,0 +1,155 @@
+"""Pages of measurement: the dashboard (with HTMX fragments) and a promise's measurement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicegate.catalog.models import Segment
+from servicegate.core.charts import bar_chart, line_chart
+from servicegate.core.permissions import capability_required, require_capability
+from servicegate.measurement import selectors, services
+from servicegate.measurement.choices import BreachCause, Period
+from servicegate.measurement.forms import WhatIfForm
+from servicegate.measurement.whatif import whatif_replay
+from servicegate.promises.models import Promise
+
+
+def _label(day: Any, period: str) -> str:
+    if period == Period.QUARTER:
+        return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+    if period == Period.WEEK:
+        return f"{day.isocalendar()[0]}-W{day.isocalendar()[1]:02d}"
+    return f"{day:%Y-%m}"
+
+
+def _selected(filters: dict[str, Any], promises: list[Promise]) -> list[Promise]:
+    chosen = promises
+    if filters["promise"].isdigit():
+        chosen = [p for p in chosen if p.pk == int(filters["promise"])]
+    if filters["segment"].isdigit():
+        chosen = [p for p in chosen if p.segment_id == int(filters["segment"])]
+    return chosen
+
+
+def _trend_chart(promises: list[Promise], period: str) -> str:
+    periods, per = selectors.trend(promises=promises, period=period)
+    labels = [_label(d, period) for d in periods]
+    series: list[tuple[str, list[float | None]]] = []
+    for p in promises[:4]:
+        values = [None if a.rate is None else round(100 * a.rate, 1) for a in per[p.pk]]
+        series.append((str(p)[:40], values))
+        series.append(
+            (
+                _("Promised: %(name)s") % {"name": str(p)[:30]},
+                [float(p.attainment_percent)] * len(labels),
+            )
+        )
+    return line_chart(
+        _("Attainment per period against the promised level"),
+        labels,
+        series,
+        percent=True,
+        y_title="%",
+    )
+
+
+def _pareto_chart(promises: list[Promise]) -> str:
+    rows = selectors.pareto(promises=promises)
+    labels = [str(BreachCause(c).label) if c in BreachCause.values else c for c, _n in rows]
+    return bar_chart(
+        _("Breaches by main cause"),
+        labels,
+        [(_("Breaches"), [float(n) for _c, n in rows])],
+        horizontal=True,
+    )
+
+
+def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
+    filters = selectors.dashboard_filters(request.GET.dict())
+    promises = selectors.measured_promises()
+    chosen = _selected(filters, promises)
+    return {
+        "filters": filters,
+        "promises": promises,
+        "segments": Segment.objects.order_by("name"),
+        "periods": Period.choices,
+        "trend_chart": _trend_chart(chosen, filters["period"]) if chosen else "",
+        "pareto_chart": _pareto_chart(chosen) if chosen else "",
+        "nav_active": "measurement",
+    }
+
+
+@capability_required("view_servicegate")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Attainment trend, breach Pareto and the live at-risk list."""
+    context = _dashboard_context(request)
+    if request.headers.get("HX-Request") and request.GET.get("fragment") == "charts":
+        return render(request, "measurement/_charts.html", context)
+    context["at_risk"] = selectors.at_risk()
+    return render(request, "measurement/dashboard.html", context)
+
+
+@capability_required("view_servicegate")
+def at_risk_fragment(request: HttpRequest) -> HttpResponse:
+    """The at-risk list alone (polled every 60 s)."""
+    return render(request, "measurement/_at_risk.html", {"at_risk": selectors.at_risk()})
+
+
+@capability_required("view_servicegate")
+def promise_measurement(request: HttpRequest, promise_id: int) -> HttpResponse:
+    """Attainment of one promise by period with Wilson CI, its breaches, the what-if form."""
+    promise = get_object_or_404(Promise.objects.select_related("calendar"), pk=promise_id)
+    period = selectors.dashboard_filters(request.GET.dict())["period"]
+    rows = selectors.attainment(group_by="promise", period=period, promise=promise.pk)
+    initial = {
+        "target_value": promise.target_value,
+        "target_unit": promise.target_unit,
+        "calendar": promise.calendar_id,
+        "pause_statuses": promise.clock_pause_statuses,
+        "period": period,
+    }
+    form = WhatIfForm(request.GET if "target_value" in request.GET else None, initial=initial)
+    replay = None
+    if form.is_bound and form.is_valid():
+        replay = whatif_replay(
+            promise=promise,
+            target_value=form.cleaned_data["target_value"],
+            target_unit=form.cleaned_data["target_unit"],
+            calendar=form.cleaned_data["calendar"],
+            pause_statuses=form.cleaned_data["pause_statuses"],
+            period=form.cleaned_data["period"],
+        )
+    return render(
+        request,
+        "measurement/promise.html",
+        {
+            "promise": promise,
+            "rows": [(r, _label(r.period, period) if r.period else "") for r in rows],
+            "period": period,
+            "periods": Period.choices,
+            "breaches": selectors.breaches(promise=promise),
+            "form": form,
+            "replay": replay,
+            "replay_rows": [(r, _label(r.period, period)) for r in replay.rows] if replay else [],
+            "can_recompute": services.can_recompute(request.user),
+            "nav_active": "measurement",
+        },
+    )
+
+
+@require_POST
+@capability_required("view_servicegate")
+def promise_recompute(request: HttpRequest, promise_id: int) -> HttpResponse:
+    """Start recomputing the promise's clocks in the background."""
+    promise = get_object_or_404(Promise, pk=promise_id)
+    if not services.can_recompute(request.user):
+        require_capability(request.user, "plan_capacity")
+    services.recompute_start(by=request.user, promise=promise)  # type: ignore[arg-type]
+    messages.success(request, _("The clocks of this promise are being recomputed."))
+    return redirect("measurement:promise", promise_id=promise.pk)
