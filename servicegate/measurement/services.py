@@ -156,7 +156,13 @@ def _chunk_events(
         events = TicketEvent.objects.filter(ticket_id__gte=lo, ticket_id__lt=lo + CHUNK)
         if not whole:
             events = events.filter(ticket__in=chunk.values("pk"))
-        return load_events(events)
+        loaded = load_events(events)
+        # the id range also holds tickets no promise can apply to (other kind or
+        # priority): drop their events, which have no row in the frame
+        keep = np.isin(loaded.ticket, frame.id)
+        if keep.all():
+            return loaded
+        return EventFrame(*(getattr(loaded, f)[keep] for f in EVENT_FIELDS))
     parts = [
         load_events(TicketEvent.objects.filter(ticket_id__in=batch.tolist()))
         for batch in np.array_split(ids, max(1, -(-ids.size // ID_BATCH)))

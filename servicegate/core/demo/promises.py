@@ -158,6 +158,16 @@ PROMISES: tuple[tuple[int, str, str, str, str, str, int, str], ...] = (
     (11, "resolution", "5", "business_days", "90", "P3", 0, "approved"),
 )
 
+# Segment-wide promises in service (no contract): they give most demo tickets their clocks.
+SEGMENT_PROMISES: tuple[tuple[int, str, str, str, str, str, int, str], ...] = (
+    (0, "resolution", "3", "business_days", "90", "P3", 0, "in_service"),
+    (0, "first_response", "8", "business_hours", "90", "P3", 0, "in_service"),
+    (4, "first_response", "4", "business_hours", "95", "P2", 0, "in_service"),
+    (4, "resolution", "2", "business_days", "85", "P2", 0, "in_service"),
+    (8, "first_response", "2", "business_hours", "95", "P2", 1, "in_service"),
+    (8, "first_response", "1", "hours", "90", "P1", 2, "in_service"),
+)
+
 PATH = ("feasibility_review", "approved", "committed", "in_service", "under_review")
 
 
@@ -170,6 +180,7 @@ def build(ctx: DemoContext) -> None:
     products = [_product(spec, segments, users) for spec in PRODUCTS]
     contracts = _contracts(ctx, products, customers, users["sales"])
     promises = [_promise(ctx, spec, products, calendars, contracts, users) for spec in PROMISES]
+    promises += [_promise(ctx, spec, products, calendars, [], users) for spec in SEGMENT_PROMISES]
     ctx.objects.update(products=products, promises=promises, contracts=contracts)
     ctx.report(
         f"demo: {len(products)} products, {len(promises)} promises, {len(contracts)} contracts"

@@ -149,3 +149,24 @@ def test_recompute_replaces_clocks(
     clocks_recompute(now=NOW)
     clocks_recompute(now=NOW)
     assert Clock.objects.count() == 1
+
+
+def test_tickets_no_promise_can_apply_to_do_not_disturb_the_others(
+    make_promise: Callable[..., Any], make_ticket: Callable[..., Any]
+) -> None:
+    """Preventive and P4 tickets between measured ones: each clock keeps its own history."""
+    make_promise(target_value=Decimal(4), priority="P2")
+    make_ticket(
+        "X-0", [(0, "new"), (600, "awaiting_customer"), (700, "resolved")], kind="maintenance"
+    )
+    measured = make_ticket("T-1", [(0, "new"), (120, "resolved")])
+    late = make_ticket("T-2", [(0, "new"), (60, "awaiting_customer"), (400, "resolved")])
+    for i in range(3):  # ids above every measured ticket
+        make_ticket(f"X-{i + 1}", [(0, "new"), (600, "resolved")], kind="maintenance")
+        make_ticket(f"Y-{i}", [(0, "awaiting_customer"), (900, "resolved")], priority="P4")
+    clocks_recompute(now=NOW)
+    assert Clock.objects.count() == 2
+    assert clock_of(measured).business_elapsed_s == 2 * 3600
+    assert clock_of(measured).state == "met"
+    assert clock_of(late).paused_s == (400 - 60) * 60
+    assert clock_of(late).business_elapsed_s == 3600
