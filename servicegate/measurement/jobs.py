@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from servicegate.calendars.models import BusinessCalendar
@@ -28,6 +31,19 @@ CLOCK_FIELDS = (
     "valid_from",
     "valid_to",
 )
+
+
+_paused: ContextVar[bool] = ContextVar("clock_triggers_paused", default=False)
+
+
+@contextmanager
+def triggers_paused() -> Iterator[None]:
+    """Start no recompute jobs from signals inside (bulk work that recomputes at its end)."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
 
 
 @register_job_kind("clocks_recompute")
@@ -63,7 +79,7 @@ def on_promise_post_save(sender: type[Promise], instance: Promise, **kwargs: Any
     from servicegate.measurement.rules import is_clocked
     from servicegate.measurement.services import recompute_start
 
-    if kwargs.get("raw"):
+    if kwargs.get("raw") or _paused.get():
         return
     before = getattr(instance, "_clock_fields_before", None)
     if before == clock_fields(instance):
@@ -81,5 +97,7 @@ def on_calendar_changed(sender: Any, calendar: BusinessCalendar, **kwargs: Any) 
     """Recompute the clocks of every promise on a calendar whose definition changed."""
     from servicegate.measurement.services import recompute_start
 
+    if _paused.get():
+        return
     if Promise.objects.filter(calendar=calendar).exists():
         recompute_start(by=None, calendar=calendar, check=False)

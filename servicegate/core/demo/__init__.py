@@ -51,8 +51,13 @@ def build_demo(
     from django.db import transaction
 
     ctx = DemoContext(seed=seed, size=size, rng=np.random.default_rng(seed), report=report)
-    for name, step in steps():
-        report(f"demo: {name} …")
-        with transaction.atomic():
-            step(ctx)
+    from servicegate.measurement.jobs import triggers_paused
+
+    # The measurement step computes every clock once at the end; promise and calendar
+    # changes while the demo is built start no recompute jobs.
+    with triggers_paused():
+        for name, step in steps():
+            report(f"demo: {name} …")
+            with transaction.atomic():
+                step(ctx)
     return ctx

@@ -89,3 +89,20 @@ def test_retiring_a_promise_removes_its_clocks_and_summary(
         promise.save()
     assert not Clock.objects.exists()
     assert not ClockSummary.objects.filter(promise=promise).exists()
+
+
+def test_paused_triggers_start_no_job(
+    make_promise: Callable[..., Any], make_ticket: Callable[..., Any]
+) -> None:
+    """Bulk work (the demo) pauses the triggers and recomputes once at its end."""
+    from servicegate.measurement.jobs import triggers_paused
+
+    promise = make_promise(target_value=Decimal(4))
+    before = Job.objects.count()
+    with triggers_paused():
+        promise.target_value = Decimal(8)
+        promise.save()
+    assert Job.objects.count() == before
+    promise.target_value = Decimal(6)
+    promise.save()
+    assert Job.objects.count() == before + 1

@@ -33,7 +33,9 @@ class Command(BaseCommand):
         worker = None
         if not options["no_worker"]:
             env = dict(os.environ, SERVICEGATE_DEMO="1")
-            worker = subprocess.Popen([sys.executable, "-m", "servicegate", "worker"], env=env)
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "servicegate", "worker", "--verbosity", "0"], env=env
+            )
         address = f"{options['host']}:{options['port']}"
         self.stdout.write(self.style.SUCCESS(f"Servicegate runs on http://{address}/"))
         try:

@@ -22,7 +22,14 @@ class Command(BaseCommand):
         backend = str(settings.TASKS["default"]["BACKEND"])
         if backend.startswith("django_tasks_db"):
             extra = ["--batch"] if options["batch"] else []
-            call_command("db_worker", "--queue-name", "*", "--no-reload", *extra)
+            call_command(
+                "db_worker",
+                "--queue-name",
+                "*",
+                "--no-reload",
+                *extra,
+                verbosity=options["verbosity"],
+            )
         elif backend.startswith("django_tasks_rq"):
             extra = ["--burst"] if options["batch"] else []
             call_command(
