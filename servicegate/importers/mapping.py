@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from servicegate.importers.dates import DateParser, format_parser, zone
 from servicegate.importers.errors import ImportFailure, closest
 from servicegate.operations.choices import Channel, Priority, TicketKind, TicketStatus
 
@@ -217,3 +218,11 @@ def _check_values(mapping: Mapping) -> None:
         raise ImportFailure(
             f"{name}: ticket.channel {mapping.channel!r} is not a channel; use remote or on_site."
         )
+
+
+def date_parser(mapping: Mapping, timezone: str = "") -> DateParser:
+    """The mapping's timestamp parser, in ``timezone`` or else the mapping's zone."""
+    try:
+        return format_parser(mapping.timestamp_format, zone(timezone or mapping.timezone))
+    except ValueError as exc:
+        raise ImportFailure(str(exc)) from None

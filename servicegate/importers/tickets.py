@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from servicegate.importers.dates import DateParser, format_parser, zone
-from servicegate.importers.errors import ImportFailure, RowError
-from servicegate.importers.mapping import Mapping
+from servicegate.importers.dates import DateParser
+from servicegate.importers.errors import RowError
+from servicegate.importers.mapping import Mapping, date_parser
 from servicegate.importers.reading import ByteProgress, open_source
 from servicegate.importers.staging import Rejected, StagedEvent, StagedTicket, Staging
 from servicegate.importers.tabular import mapped_rows
@@ -36,10 +36,7 @@ def parse(
     progress: ByteProgress | None = None,
 ) -> Staging:
     """Read the ticket CSV at ``path`` with ``mapping`` into a staging."""
-    try:
-        parse_date = format_parser(mapping.timestamp_format, zone(timezone or mapping.timezone))
-    except ValueError as exc:
-        raise ImportFailure(str(exc)) from None
+    parse_date = date_parser(mapping, timezone)
     seen: dict[str, tuple[int, list[str]]] = {}
     with open_source(path, member=mapping.member) as source:
         staging = Staging(file=source.name, source=mapping.source)
