@@ -1,11 +1,9 @@
 #!/usr/bin/env python
-"""Django's command-line utility for Servicegate (same as the `servicegate` command)."""
+"""Django's command-line utility for Servicegate: the same as the `servicegate` command."""
 
-import os
 import sys
 
 if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servicegate.settings")
-    from django.core.management import execute_from_command_line
+    from servicegate.cli import main
 
-    execute_from_command_line(sys.argv)
+    sys.exit(main(sys.argv[1:]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,20 @@ def test_catalogue_is_complete(path: Path) -> None:
     assert fuzzy == [], f"{path}: fuzzy {fuzzy[:5]}"
     errors = [(m.id, e) for m, e in catalogue.check() if e]
     assert errors == [], f"{path}: {errors[:3]}"
+
+
+TRANSLATE = re.compile(r'{% translate "([^"]+)" %}')
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_every_template_string_is_in_its_apps_catalogue(path: Path) -> None:
+    """A `{% translate %}` added to a template without running makemessages is caught."""
+    app = path.parents[3]
+    with path.open("rb") as handle:
+        known = {m.id for m in read_po(handle) if m.id and isinstance(m.id, str)}
+    found = {
+        text.replace("%", "%%")  # as makemessages writes template strings
+        for template in (app / "templates").rglob("*.html")
+        for text in TRANSLATE.findall(template.read_text(encoding="utf-8"))
+    }
+    assert sorted(found - known) == []
