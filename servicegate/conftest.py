@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.utils import translation
 
 from servicegate.accounts import roles
 from servicegate.accounts.services import sync_roles
+from servicegate.catalog.models import Segment, ServiceProduct
+from servicegate.operations.models import Customer
 
 PASSWORD = "correct horse battery staple"
 
@@ -35,6 +39,14 @@ def make_user(username: str, role: str | None) -> User:
     if role is not None:
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in English: a request in German must not leak into the next test."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture
@@ -66,6 +78,35 @@ def carol(persona: Callable[[str], User]) -> User:
 @pytest.fixture
 def victor(persona: Callable[[str], User]) -> User:
     return persona("victor")
+
+
+@pytest.fixture
+def segment(db: None) -> Segment:
+    """The Automotive customer segment."""
+    return Segment.objects.create(name="Automotive")
+
+
+@pytest.fixture
+def customer(segment: Segment) -> Customer:
+    """A customer in the Automotive segment."""
+    return Customer.objects.create(number="K-1", name="Weber Automotive GmbH", segment=segment)
+
+
+@pytest.fixture
+def product(segment: Segment, bob: User) -> ServiceProduct:
+    """A remote hotline product owned by bob (the nearest conftest's bob)."""
+    return ServiceProduct.objects.create(
+        name="Remote Hotline Premium",
+        segment=segment,
+        owner=bob,
+        kind="reactive",
+        scope="Hotline",
+        price_model="subscription",
+        price_amount=Decimal("990"),
+        channel="remote",
+        regions=["Bayern"],
+        value_proposition="Answer within 4 business hours.",
+    )
 
 
 def shared_data_dir() -> Path | None:

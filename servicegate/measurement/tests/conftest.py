@@ -15,7 +15,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from servicegate.calendars.models import BusinessCalendar
-from servicegate.catalog.models import Segment, ServiceProduct
+from servicegate.catalog.models import ServiceProduct
 from servicegate.engines.calendars import calendar_to_dict, parse_calendar, twenty_four_seven
 from servicegate.operations.models import Customer, Ticket, TicketEvent
 from servicegate.promises.models import Promise
@@ -44,29 +44,6 @@ def always(db: None) -> BusinessCalendar:
 def office(db: None) -> BusinessCalendar:
     return BusinessCalendar.objects.create(
         name="Office test", timezone="UTC", definition=calendar_to_dict(parse_calendar(OFFICE))
-    )
-
-
-@pytest.fixture
-def segment(db: None) -> Segment:
-    return Segment.objects.create(name="Automotive")
-
-
-@pytest.fixture
-def customer(segment: Segment) -> Customer:
-    return Customer.objects.create(number="K-1", name="Keller GmbH", segment=segment)
-
-
-@pytest.fixture
-def product(segment: Segment, bob: User) -> ServiceProduct:
-    return ServiceProduct.objects.create(
-        name="Remote Hotline",
-        segment=segment,
-        owner=bob,
-        kind="reactive",
-        price_model="subscription",
-        price_amount=Decimal(100),
-        channel="remote",
     )
 
 

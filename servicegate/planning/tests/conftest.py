@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from servicegate.accounts.services import token_create
 from servicegate.calendars.models import BusinessCalendar
-from servicegate.catalog.models import Segment, ServiceProduct
+from servicegate.catalog.models import ServiceProduct
 from servicegate.operations.models import Customer, Ticket
 from servicegate.promises import services
 from servicegate.promises.models import GateDefinition, GateReview, Promise
@@ -36,32 +36,6 @@ ALWAYS = {
 def calendar(db: None) -> BusinessCalendar:
     """Open around the clock, so business time is wall-clock time."""
     return BusinessCalendar.objects.create(name="24/7", timezone="Europe/Berlin", definition=ALWAYS)
-
-
-@pytest.fixture
-def segment(db: None) -> Segment:
-    return Segment.objects.create(name="Automotive")
-
-
-@pytest.fixture
-def customer(segment: Segment) -> Customer:
-    return Customer.objects.create(number="K-1", name="Weber Automotive GmbH", segment=segment)
-
-
-@pytest.fixture
-def product(segment: Segment, bob: User) -> ServiceProduct:
-    return ServiceProduct.objects.create(
-        name="Remote Hotline Premium",
-        segment=segment,
-        owner=bob,
-        kind="reactive",
-        scope="Hotline",
-        price_model="subscription",
-        price_amount=Decimal("990"),
-        channel="remote",
-        regions=["Bayern"],
-        value_proposition="Answer within 4 hours.",
-    )
 
 
 @pytest.fixture

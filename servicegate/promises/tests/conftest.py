@@ -13,8 +13,7 @@ from django.test import Client
 from servicegate.accounts import roles
 from servicegate.accounts.services import sync_roles, token_create
 from servicegate.calendars.models import BusinessCalendar
-from servicegate.catalog.models import Segment, ServiceProduct
-from servicegate.operations.models import Customer
+from servicegate.catalog.models import ServiceProduct
 from servicegate.promises import services
 from servicegate.promises.models import Promise
 
@@ -71,32 +70,6 @@ def vera(make_user: Callable[[str, str], User]) -> User:
 @pytest.fixture
 def calendar(db: None) -> BusinessCalendar:
     return BusinessCalendar.objects.create(name="Service hours", definition={})
-
-
-@pytest.fixture
-def segment(db: None) -> Segment:
-    return Segment.objects.create(name="Automotive")
-
-
-@pytest.fixture
-def product(segment: Segment, bob: User) -> ServiceProduct:
-    return ServiceProduct.objects.create(
-        name="Remote Hotline Premium",
-        segment=segment,
-        owner=bob,
-        kind="reactive",
-        scope="Hotline",
-        price_model="subscription",
-        price_amount=Decimal("990"),
-        channel="remote",
-        regions=["Bayern"],
-        value_proposition="Answer within 4 business hours.",
-    )
-
-
-@pytest.fixture
-def customer(segment: Segment) -> Customer:
-    return Customer.objects.create(number="K-1", name="Weber Automotive GmbH", segment=segment)
 
 
 @pytest.fixture
