@@ -9,7 +9,7 @@ returned as aware UTC datetimes; an impossible date (31 February) raises ValueEr
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DateParser = Callable[[str], datetime]
@@ -34,20 +34,42 @@ def _to_utc(value: datetime, tz: tzinfo) -> datetime:
 
 
 def day_first_parser(tz: tzinfo) -> DateParser:
-    """Parse ``D/M/YYYY HH:MM[:SS]`` (ServiceNow exports with a day-first locale)."""
+    """Parse ``D/M/YYYY HH:MM[:SS]`` (ServiceNow exports with a day-first locale).
+
+    Besides the whole strings, the date and the time of day are cached separately:
+    a log has a few hundred days and at most 86,400 times of day, so most new strings
+    cost two lookups and an addition.
+    """
     cache: dict[str, datetime] = {}
+    days: dict[str, datetime] = {}
+    clocks: dict[str, timedelta] = {}
+    utc = tz is UTC
+
+    def day_of(text: str) -> datetime:
+        day, month, year = text.split("/")
+        if len(year) != 4:
+            raise ValueError("expected a date like 29/2/2016 01:16 (day/month/year)")
+        value = days[text] = datetime(int(year), int(month), int(day), tzinfo=UTC if utc else None)
+        return value
+
+    def clock_of(text: str) -> timedelta:
+        hms = text.split(":") if text else ["0", "0"]
+        if len(hms) not in (2, 3):
+            raise ValueError("expected a date like 29/2/2016 01:16 (day/month/year)")
+        of_day = time(int(hms[0]), int(hms[1]), int(hms[2]) if len(hms) == 3 else 0)
+        value = clocks[text] = timedelta(
+            hours=of_day.hour, minutes=of_day.minute, seconds=of_day.second
+        )
+        return value
 
     def parse(raw: str) -> datetime:
         value = cache.get(raw)
         if value is None:
             date_part, _, time_part = raw.strip().partition(" ")
-            day, month, year = date_part.split("/")
-            hms = time_part.split(":") if time_part else ["0", "0"]
-            if len(hms) not in (2, 3) or len(year) != 4:
-                raise ValueError("expected a date like 29/2/2016 01:16 (day/month/year)")
-            second = int(hms[2]) if len(hms) == 3 else 0
-            naive = datetime(int(year), int(month), int(day), int(hms[0]), int(hms[1]), second)
-            value = cache[raw] = _to_utc(naive, tz)
+            day = days.get(date_part) or day_of(date_part)
+            clock = clocks.get(time_part)
+            local = day + (clock_of(time_part) if clock is None else clock)
+            value = cache[raw] = local if utc else _to_utc(local, tz)
         return value
 
     return parse

@@ -14,12 +14,14 @@ from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
 
+from servicegate.importers import servicenow_columns
 from servicegate.importers.dates import DateParser, day_first_parser, zone
 from servicegate.importers.errors import ImportFailure, RowError, closest
 from servicegate.importers.reading import (
     PROGRESS_EVERY,
     ByteProgress,
     CsvInput,
+    Source,
     gc_paused,
     open_source,
 )
@@ -81,6 +83,8 @@ ROW_COLUMNS = (
     "assigned_to",
 )
 NO_NUMBER = frozenset({"", MISSING})
+# The columns the column-wise reader keeps: those of the events and the ticket fields.
+PLAIN_COLUMNS = (*ROW_COLUMNS, "category", "contact_type")
 Located = tuple[list[str], int]  # a row and the line of the file it ends on
 REQUIRED = ("number", "incident_state", "sys_updated_at", "opened_at")
 # The 36 columns of the ServiceNow incident export, in its order.
@@ -137,24 +141,55 @@ def parse(
     encoding: str = "utf-8-sig",
     progress: ByteProgress | None = None,
 ) -> Staging:
-    """Read the event log at ``path`` (CSV or a zip holding it) into a staging."""
+    """Read the event log at ``path`` (CSV or a zip holding it) into a staging.
+
+    A regular UTF-8 file whose rows are all valid (the usual export) is read column by
+    column (:mod:`.servicenow_columns`); any other file, or one with a problem, is read
+    row by row with the csv module, which names the line and column of every problem.
+    Both give the same tickets and events for the same valid file.
+    """
     try:
         parse_date = day_first_parser(zone(timezone))
     except ValueError as exc:
         raise ImportFailure(str(exc)) from None
     with gc_paused(), open_source(path) as source:
+        fast = servicenow_columns.read(
+            source,
+            columns=PLAIN_COLUMNS,
+            encoding=encoding,
+            parse_date=parse_date,
+            checks=lambda header: _columns(source.name, header),
+            progress=progress,
+        )
         staging = Staging(file=source.name, source=SOURCE)
-        data = CsvInput(source, encoding=encoding)
-        with data.guard():
-            header = next(data.reader, [])
-            col = _columns(source.name, header)
-            staging.header = header
-            log = _Log(col, parse_date)
-            last = _read_rows(staging, log, data, progress)
-        data.report(progress)
+        if fast is not None:
+            staging.header, staging.columns = fast
+            staging.rows = staging.columns.rows
+            return staging
+        with source.reopen() as raw:
+            again = Source(source.name, raw, source.size, source.reopen)
+            log, last = _read_careful(staging, again, parse_date, encoding, progress)
         staging.tickets = log.tickets(last)
         staging.derive_from_events()
     return staging
+
+
+def _read_careful(
+    staging: Staging,
+    source: Source,
+    parse_date: DateParser,
+    encoding: str,
+    progress: ByteProgress | None,
+) -> tuple[_Log, dict[str, Located]]:
+    data = CsvInput(source, encoding=encoding)
+    with data.guard():
+        header = next(data.reader, [])
+        col = _columns(source.name, header)
+        staging.header = header
+        log = _Log(col, parse_date)
+        last = _read_rows(staging, log, data, progress)
+    data.report(progress)
+    return log, last
 
 
 def _columns(name: str, header: list[str]) -> dict[str, int]:

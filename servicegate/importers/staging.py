@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from servicegate.importers.errors import RowError
 from servicegate.operations.choices import STOP_STATUSES, TicketStatus
+
+if TYPE_CHECKING:
+    from servicegate.importers.servicenow_columns import ColumnLog
 
 
 class StagedEvent(NamedTuple):
@@ -70,6 +73,9 @@ class Staging:
     events: dict[str, list[StagedEvent]] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    #: The whole file column by column (a fast reader's result), instead of tickets and
+    #: events; the writer inserts it directly or stages it first (ColumnLog.stage).
+    columns: ColumnLog | None = None
 
     @property
     def event_count(self) -> int:
