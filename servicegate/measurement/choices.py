@@ -17,9 +17,14 @@ class ClockState(models.TextChoices):
     MISSED = "missed", _("missed")
 
 
-#: Open clock states, in the order of the partial at-risk index (queries use the same list,
-#: so that SQLite sees the index condition in the WHERE clause).
-OPEN_STATES: list[str] = [ClockState.RUNNING.value, ClockState.PAUSED.value]
+#: Open clock states (the ticket's clock still counts, overdue or not), in the order of
+#: the partial at-risk index (queries use the same list, so that SQLite sees the index
+#: condition in the WHERE clause).
+OPEN_STATES: list[str] = [
+    ClockState.RUNNING.value,
+    ClockState.PAUSED.value,
+    ClockState.BREACHED_RUNNING.value,
+]
 
 
 class BreachCause(models.TextChoices):

@@ -2,11 +2,14 @@
 
 Instants are converted to UTC epoch seconds in the database (``Epoch``) and statuses
 and priorities to small integer codes (``CASE``), so a chunk of 200,000 tickets and
-their events arrives as plain integers without a Python object per value.
+their events arrives as plain integers without a Python object per value. An event's
+instant, status and priority travel packed in one integer (``_packed_event``): the
+driver's cost is per value fetched, and an event has millions of siblings.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -15,7 +18,16 @@ import numpy as np
 import numpy.typing as npt
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BigIntegerField, Case, Func, IntegerField, QuerySet, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    ExpressionWrapper,
+    Func,
+    IntegerField,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from servicegate.engines.clocks import NONE
@@ -27,15 +39,25 @@ IntArray = npt.NDArray[np.int64]
 KINDS: tuple[str, ...] = tuple(TicketKind.values)
 
 
+# unixepoch() (SQLite 3.38+) is three times faster than strftime('%s').
+_SQLITE_EPOCH = (
+    "unixepoch(%(expressions)s)"
+    if sqlite3.sqlite_version_info >= (3, 38)
+    else "CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)"
+)
+# Bits of a packed event below its epoch: status code + 1 (5 bits), priority code + 1
+# (3 bits); the epoch is shifted by 2**35 so that instants before 1970 stay positive.
+EPOCH_SHIFT = 1 << 35
+assert len(STATUS_NAMES) < 31 and len(PRIORITY_NAMES) < 7
+
+
 class Epoch(Func):
     """UTC epoch seconds of a datetime column, computed by the database."""
 
     output_field = BigIntegerField()
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)"
-        )
+        return self.as_sql(compiler, connection, template=_SQLITE_EPOCH)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_sql(
@@ -123,14 +145,17 @@ class EventFrame:
 
 def load_events(events: QuerySet[TicketEvent]) -> EventFrame:
     """``events`` in clock order, in one query."""
+    packed = (
+        (Epoch("at") + Value(EPOCH_SHIFT)) * Value(256)
+        + (_code("status", STATUS_NAMES) + Value(1)) * Value(8)
+        + (_code("priority", PRIORITY_NAMES) + Value(1))
+    )
     qs = (
         events.order_by("ticket_id", "at", "seq")
-        .annotate(
-            _at=Epoch("at"),
-            _status=_code("status", STATUS_NAMES),
-            _priority=_code("priority", PRIORITY_NAMES),
-        )
-        .values_list("ticket_id", "_at", "_status", "_priority")
+        .annotate(_packed=ExpressionWrapper(packed, output_field=BigIntegerField()))
+        .values_list("ticket_id", "_packed")
     )
-    a = _int_rows(qs, 4)
-    return EventFrame(a[:, 0], a[:, 1], a[:, 2], a[:, 3])
+    a = _int_rows(qs, 2)
+    code = a[:, 1]
+    at = (code >> 8) - EPOCH_SHIFT
+    return EventFrame(a[:, 0], at, ((code >> 3) & 31) - 1, (code & 7) - 1)

@@ -103,7 +103,7 @@ class Clock(models.Model):
     @property
     def is_open(self) -> bool:
         """Whether the clock still runs (or is paused)."""
-        return self.state in (ClockState.RUNNING, ClockState.PAUSED)
+        return self.state in OPEN_STATES
 
 
 class ClockSummary(models.Model):

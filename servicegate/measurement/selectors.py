@@ -149,10 +149,20 @@ def pareto(*, promises: list[Promise], since: date | None = None) -> list[tuple[
 
 @dataclass(frozen=True)
 class AtRisk:
-    """An open clock that breaches within the warning window."""
+    """An open clock that breaches within the warning window (or is overdue already)."""
 
     clock: Clock
     business_left_s: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.business_left_s < 0
+
+    @property
+    def left(self) -> str:
+        """Business time left (or overdue by) as ``H:MM``."""
+        minutes = abs(self.business_left_s) // 60
+        return f"{minutes // 60}:{minutes % 60:02d}"
 
 
 def at_risk(

@@ -18,6 +18,7 @@ from servicegate.core.jobs import job_start
 from servicegate.core.models import Job
 from servicegate.core.permissions import has_capability
 from servicegate.engines.clocks import NONE, STATES, ClockBatch
+from servicegate.importers.writer import insert_columns
 from servicegate.measurement import evaluation
 from servicegate.measurement.applicability import NO_PROMISE, Scope, assign_promises
 from servicegate.measurement.frames import (
@@ -238,11 +239,21 @@ def _ticket_extras(frame: TicketFrame, needed: np.ndarray) -> dict[str, np.ndarr
     return {"team": arr[pos, 0], "channel": arr[pos, 1], "priority": arr[pos, 2]}
 
 
-def _epochs(values: IntArray) -> list[int | None]:
-    """Epoch seconds for the insert (None for ``NONE``); the database makes datetimes."""
-    out = values.astype(object)
-    out[values == NONE] = None
-    return list(out)
+def _epochs(values: IntArray) -> list[str | None]:
+    """The database's text of each epoch second (None for ``NONE``), made by numpy.
+
+    SQLite stores naive UTC text, as Django does; PostgreSQL casts text with an offset
+    to ``timestamptz``. No datetime object and no SQL function per value: numpy writes
+    ``YYYY-MM-DDTHH:MM:SS``, and the ``T`` is overwritten in the array's code points.
+    """
+    text = np.datetime_as_string(values.astype("datetime64[s]"), unit="s").astype("U19")
+    text.view(np.uint32).reshape(-1, 19)[:, 10] = ord(" ")
+    if connection.vendor != "sqlite":
+        text = np.strings.add(text, "+00:00")
+    out: list[str | None] = text.tolist()
+    for i in np.flatnonzero(values == NONE).tolist():
+        out[i] = None
+    return out
 
 
 def _columns(
@@ -313,28 +324,12 @@ COLUMNS = (
 )
 
 
-DATETIME_COLUMNS = frozenset(
-    {"started_at", "stopped_at", "deadline", "breach_at", "warn_at", "decided_at", "computed_at"}
-)
-
-
 def _insert(columns: list[list[list[Any]]]) -> int:
-    """Insert the clock rows with one prepared statement (executemany)."""
-    table = connection.ops.quote_name(Clock._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
-    stamp = (
-        "to_timestamp(CAST(%s AS double precision))"
-        if connection.vendor == "postgresql"
-        else "datetime(%s, 'unixepoch')"
-    )
-    marks = ", ".join(stamp if c in DATETIME_COLUMNS else "%s" for c in COLUMNS)
-    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+    """Insert the clock rows, each promise's batch column by column (multi-row INSERTs)."""
     count = 0
-    with connection.cursor() as cursor:
-        for cols in columns:
-            rows = list(zip(*cols, strict=True))
-            cursor.executemany(sql, rows)
-            count += len(rows)
+    for cols in columns:
+        insert_columns(Clock, COLUMNS, cols)
+        count += len(cols[0])
     return count
 
 

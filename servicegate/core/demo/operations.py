@@ -5,6 +5,11 @@ with weekday and hour seasonality, priorities by kind, a response delay by prior
 work that sometimes waits on the customer (``awaiting_customer`` pauses), a few slow
 ones, and closure two days after resolution. Tickets and events are written with the
 importers' bulk INSERT in chunks (the large size has over a million tickets).
+
+On top of the history, a *live queue* of incidents opened in the last days and still
+open (new, assigned, in progress or waiting for the customer), so that the live
+at-risk list has clocks to show right after the demo is built: some already overdue,
+some about to breach, some with time to spare.
 """
 
 from __future__ import annotations
@@ -49,6 +54,10 @@ HOUR_WEIGHT = np.array(
 DAYS = 730
 SMALL_TICKETS = 20_000
 LARGE_TICKETS = 1_000_000
+LIVE_TICKETS = 60  # the open incidents of the live queue, opened over the last LIVE_HOURS
+LIVE_HOURS = 72.0
+# Share of the live queue in each open stage: new, assigned, in progress, waiting.
+LIVE_STAGES = (0.25, 0.30, 0.30, 0.15)
 CHUNK = 50_000
 TICKET_NAMES = (
     "source",
@@ -100,6 +109,7 @@ def build(ctx: DemoContext) -> None:
         _tickets(ctx, assets, technicians, start, now, made, size)
         made += size
         ctx.report(f"demo: {made:,} of {total:,} tickets")
+    _live_queue(ctx, assets, technicians, datetime.now(UTC), made)
     ctx.objects["assets"] = assets
 
 
@@ -217,6 +227,79 @@ def _tickets(
                     "",
                 )
             )
+    insert_rows(TicketEvent, EVENT_NAMES, event_rows)
+
+
+def _live_queue(
+    ctx: DemoContext,
+    assets: list[tuple[int, int]],
+    technicians: list[int],
+    now: datetime,
+    offset: int,
+) -> None:
+    """Open incidents of the last LIVE_HOURS, each cut at a random open stage."""
+    rng = ctx.rng
+    n = LIVE_TICKETS
+    opened = np.sort(now.timestamp() - rng.random(n) * LIVE_HOURS * 3600)
+    stage = rng.choice(len(LIVE_STAGES), size=n, p=np.array(LIVE_STAGES))
+    priority = rng.choice(3, size=n, p=[0.15, 0.35, 0.50])
+    asset = rng.integers(max(len(assets), 1), size=n)
+    tech = rng.integers(max(len(technicians), 1), size=n)
+    adapt = datetime_adapter()
+    ticket_rows: list[tuple[Any, ...]] = []
+    timelines: list[list[tuple[datetime, str]]] = []
+    statuses: tuple[str, ...] = (
+        TicketStatus.NEW,
+        TicketStatus.ASSIGNED,
+        TicketStatus.IN_PROGRESS,
+        TicketStatus.AWAITING_CUSTOMER,
+    )
+    for i in range(n):
+        # the stages reached, evenly spread between opening and now
+        start = datetime.fromtimestamp(float(opened[i]), UTC)
+        step = (now - start) / (int(stage[i]) + 2)
+        timeline = [(start + step * k, statuses[k]) for k in range(int(stage[i]) + 1)]
+        timelines.append(timeline)
+        asset_id, customer = assets[int(asset[i])] if assets else (None, None)
+        technician = technicians[int(tech[i])] if technicians and stage[i] > 0 else None
+        number = f"SG-{offset + i + 1:07d}"
+        prio = PRIORITIES[int(priority[i])]
+        responded = adapt(timeline[1][0]) if len(timeline) > 1 else None
+        ticket_rows.append(
+            (
+                NATIVE_SOURCE,
+                number,
+                number,
+                TicketKind.INCIDENT,
+                "remote" if rng.random() < 0.6 else "on_site",
+                prio,
+                prio,
+                "",
+                customer,
+                asset_id,
+                "Service Team",
+                technician,
+                adapt(start),
+                responded,
+                None,
+                None,
+                timeline[-1][1],
+                "",
+                0,
+                0,
+            )
+        )
+    insert_rows(Ticket, TICKET_NAMES, ticket_rows)
+    ids = dict(
+        Ticket.objects.filter(external_id__in=[r[1] for r in ticket_rows]).values_list(
+            "external_id", "id"
+        )
+    )
+    event_rows = [
+        (ids[row[1]], seq, adapt(at), status, "", row[5], row[10], row[11], "")
+        for row, timeline in zip(ticket_rows, timelines, strict=True)
+        for seq, (at, status) in enumerate(timeline, start=1)
+    ]
     insert_rows(TicketEvent, EVENT_NAMES, event_rows)
 
 

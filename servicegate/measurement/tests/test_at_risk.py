@@ -36,3 +36,24 @@ def test_at_risk_ordered_by_business_time_left(
     ]
     # D's deadline is 17 hours away in wall time but only one business hour
     assert found[2].clock.deadline == T0 + timedelta(days=1, minutes=30)
+
+
+def test_overdue_open_clocks_come_first(
+    make_promise: Callable[..., Any], make_ticket: Callable[..., Any]
+) -> None:
+    # given a 4-hour promise and a ticket still open 5 hours after it was opened
+    make_promise(target_value=Decimal(4))
+    now = T0 + timedelta(hours=7, minutes=30)
+    make_ticket("LATE", [(0, "new")], opened=now - timedelta(hours=5))  # 1 h overdue
+    make_ticket("SOON", [(0, "new")], opened=now - timedelta(hours=3))  # 1 h left
+    make_ticket("DONE", [(0, "new"), (5, "resolved")], opened=now - timedelta(hours=6))
+    # when the clocks are computed now: LATE's clock has breached and still runs
+    clocks_recompute(now=now)
+    found = selectors.at_risk(window=timedelta(hours=2), now=now)
+    # then it heads the list, overdue by an hour; the resolved ticket is not listed
+    assert [(a.clock.ticket.number, a.clock.state) for a in found] == [
+        ("LATE", "breached_running"),
+        ("SOON", "running"),
+    ]
+    assert found[0].overdue and found[0].left == "1:00"
+    assert not found[1].overdue and found[1].left == "1:00"

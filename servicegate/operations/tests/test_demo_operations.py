@@ -28,7 +28,7 @@ def _build(seed: int, monkeypatch: pytest.MonkeyPatch) -> DemoContext:
 def test_demo_tickets_follow_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
     _build(7, monkeypatch)
     assert 700 <= Asset.objects.count() <= 1300
-    assert Ticket.objects.count() == 2_000
+    assert Ticket.objects.count() == 2_000 + demo_operations.LIVE_TICKETS
     kinds = set(Ticket.objects.values_list("kind", flat=True))
     assert {"incident", "maintenance"} <= kinds
     assert set(Ticket.objects.values_list("channel", flat=True)) == {"remote", "on_site"}
@@ -38,3 +38,20 @@ def test_demo_tickets_follow_the_process(monkeypatch: pytest.MonkeyPatch) -> Non
     weekend = sum(1 for t in Ticket.objects.only("opened_at") if t.opened_at.weekday() >= 5)
     assert weekend < 0.15 * 2_000  # weekday seasonality
     assert Ticket.objects.filter(technician__isnull=False).count() > 1_500
+
+
+def test_the_live_queue_holds_recent_open_incidents(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    _build(7, monkeypatch)
+    since = datetime.now(UTC) - timedelta(hours=demo_operations.LIVE_HOURS, minutes=5)
+    live = Ticket.objects.filter(opened_at__gte=since, kind="incident").exclude(
+        status__in=["resolved", "closed", "cancelled"]
+    )
+    assert live.count() >= demo_operations.LIVE_TICKETS
+    # every stage of an open incident is there, and each ticket's status is its last event's
+    assert {"new", "assigned", "in_progress", "awaiting_customer"} <= set(
+        live.values_list("status", flat=True)
+    )
+    for ticket in live[:20]:
+        assert ticket.events.order_by("-seq").first().status == ticket.status  # type: ignore[union-attr]
