@@ -71,6 +71,16 @@ def bob(persona: Callable[[str], User]) -> User:
 
 
 @pytest.fixture
+def quinn(persona: Callable[[str], User]) -> User:
+    return persona("quinn")
+
+
+@pytest.fixture
+def dana(persona: Callable[[str], User]) -> User:
+    return persona("dana")
+
+
+@pytest.fixture
 def carol(persona: Callable[[str], User]) -> User:
     return persona("carol")
 

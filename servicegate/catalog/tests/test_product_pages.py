@@ -49,9 +49,9 @@ def test_portfolio_shows_the_four_ps(vera: User, product: ServiceProduct) -> Non
     assert b"990" in content
 
 
-@pytest.mark.parametrize("persona", ["carol", "vera", "quinn"])
-def test_without_manage_catalog_no_form(request: pytest.FixtureRequest, persona: str) -> None:
-    user = request.getfixturevalue(persona)
+@pytest.mark.parametrize("who", ["carol", "vera", "quinn"])
+def test_without_manage_catalog_no_form(request: pytest.FixtureRequest, who: str) -> None:
+    user = request.getfixturevalue(who)
     client = login(user)
     assert client.get("/catalog/products/new/").status_code == 403
     assert client.post("/catalog/products/new/", FORM).status_code == 403

@@ -21,12 +21,6 @@ T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def dana(persona: Callable[[str], User]) -> User:
-    """Dana, the dispatcher: sees and assigns every ticket."""
-    return persona("dana")
-
-
-@pytest.fixture
 def customer(db: None) -> Customer:
     segment = Segment.objects.create(name="Automotive")
     return Customer.objects.create(number="K-1", name="Keller Automotive GmbH", segment=segment)

@@ -1,4 +1,4 @@
-"""Personas and a small catalogue shared by the promises tests."""
+"""A small catalogue and extra users for the promises tests (personas: root conftest)."""
 
 from __future__ import annotations
 
@@ -7,64 +7,34 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 
 from servicegate.accounts import roles
-from servicegate.accounts.services import sync_roles, token_create
+from servicegate.accounts.services import token_create
 from servicegate.calendars.models import BusinessCalendar
 from servicegate.catalog.models import ServiceProduct
+from servicegate.conftest import make_user as root_make_user
 from servicegate.promises import services
 from servicegate.promises.models import Promise
 
 
 @pytest.fixture
 def make_user(db: None) -> Callable[[str, str], User]:
-    if not Group.objects.filter(name=roles.SALES).exists():
-        sync_roles()
-
-    def make(username: str, role: str) -> User:
-        user = User.objects.create_user(username=username, password="pw", first_name=username)
-        user.groups.add(Group.objects.get(name=role))
-        return user
-
-    return make
+    """``make_user(username, role)``: one more user (the personas come from the root)."""
+    return root_make_user
 
 
 @pytest.fixture
-def alice(make_user: Callable[[str, str], User]) -> User:
-    """Alice, the sales rep: proposes promises."""
-    return make_user("alice", roles.SALES)
-
-
-@pytest.fixture
-def anna(make_user: Callable[[str, str], User]) -> User:
+def anna(db: None) -> User:
     """Anna, a second sales rep."""
-    return make_user("anna", roles.SALES)
+    return root_make_user("anna", roles.SALES)
 
 
 @pytest.fixture
-def bob(make_user: Callable[[str, str], User]) -> User:
-    """Bob, the service manager: decides G1 and G3."""
-    return make_user("bob", roles.SERVICE_MANAGER)
-
-
-@pytest.fixture
-def quinn(make_user: Callable[[str, str], User]) -> User:
-    """Quinn, the quality manager: defines gates and runs G4 reviews."""
-    return make_user("quinn", roles.QUALITY_MANAGER)
-
-
-@pytest.fixture
-def carol(make_user: Callable[[str, str], User]) -> User:
-    """Carol, the technician."""
-    return make_user("carol", roles.TECHNICIAN)
-
-
-@pytest.fixture
-def vera(make_user: Callable[[str, str], User]) -> User:
+def vera(db: None) -> User:
     """Vera, the viewer: reads only."""
-    return make_user("vera", roles.VIEWER)
+    return root_make_user("vera", roles.VIEWER)
 
 
 @pytest.fixture

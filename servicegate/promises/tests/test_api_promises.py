@@ -50,14 +50,14 @@ def test_sales_creates_a_promise(
     assert body["version"] == 1
 
 
-@pytest.mark.parametrize("persona", ["carol", "vera"])
+@pytest.mark.parametrize("who", ["carol", "vera"])
 def test_technician_and_viewer_cannot_create(
     request: pytest.FixtureRequest,
-    persona: str,
+    who: str,
     product: ServiceProduct,
     calendar: BusinessCalendar,
 ) -> None:
-    user = request.getfixturevalue(persona)
+    user = request.getfixturevalue(who)
     response = _post(api_client(user), "/api/v1/promises/", _payload(product, calendar))
     assert response.status_code == 403
 

@@ -14,11 +14,11 @@ from servicegate.promises import services
 from servicegate.promises.models import Promise
 
 
-@pytest.mark.parametrize("persona", ["carol", "vera", "bob", "quinn"])
+@pytest.mark.parametrize("who", ["carol", "vera", "bob", "quinn"])
 def test_only_sales_can_create_promises(
-    request: pytest.FixtureRequest, persona: str, promise_data: dict[str, Any]
+    request: pytest.FixtureRequest, who: str, promise_data: dict[str, Any]
 ) -> None:
-    user = request.getfixturevalue(persona)
+    user = request.getfixturevalue(who)
     with pytest.raises(PermissionDenied):
         services.promise_create(by=user, **promise_data)
     assert not Promise.objects.exists()

@@ -26,11 +26,11 @@ def test_viewer_sees_promise_without_buttons(vera: User, draft: Promise) -> None
     assert b"not measured yet" in response.content
 
 
-@pytest.mark.parametrize("persona", ["carol", "vera"])
+@pytest.mark.parametrize("who", ["carol", "vera"])
 def test_technician_and_viewer_cannot_open_the_new_form(
-    request: pytest.FixtureRequest, persona: str
+    request: pytest.FixtureRequest, who: str
 ) -> None:
-    user = request.getfixturevalue(persona)
+    user = request.getfixturevalue(who)
     assert login(user).get("/promises/new/").status_code == 403
 
 
