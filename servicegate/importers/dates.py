@@ -4,6 +4,7 @@ Event logs repeat the same timestamps many times (minute resolution), so every p
 memoises by the raw string; the first parse of a string builds the datetime directly
 from its parts (no ``dateutil``). Naive timestamps are read in the given zone and
 returned as aware UTC datetimes; an impossible date (31 February) raises ValueError.
+Its sentence is in the active language (:func:`reason` translates Python's own).
 """
 
 from __future__ import annotations
@@ -12,7 +13,26 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 DateParser = Callable[[str], datetime]
+# Python's reasons for an impossible date or time of day; the catalogue translates them.
+CALENDAR_REASONS = frozenset(
+    {
+        gettext_noop("day is out of range for month"),
+        gettext_noop("month must be in 1..12"),
+        gettext_noop("hour must be in 0..23"),
+        gettext_noop("minute must be in 0..59"),
+        gettext_noop("second must be in 0..59"),
+    }
+)
+
+
+def reason(exc: ValueError) -> str:
+    """The sentence of a date parser's ValueError, in the active language where known."""
+    text = str(exc)
+    return _(text) if text in CALENDAR_REASONS else text
 
 
 def zone(name: str) -> tzinfo:
@@ -23,7 +43,8 @@ def zone(name: str) -> tzinfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(
-            f"Unknown time zone {name!r}: use an IANA name such as UTC or Europe/Berlin."
+            _("Unknown time zone %(name)r: use an IANA name such as UTC or Europe/Berlin.")
+            % {"name": name}
         ) from None
 
 
@@ -31,6 +52,10 @@ def _to_utc(value: datetime, tz: tzinfo) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
     return value.astimezone(UTC)
+
+
+def _not_day_first() -> ValueError:
+    return ValueError(_("expected a date like 29/2/2016 01:16 (day/month/year)"))
 
 
 def day_first_parser(tz: tzinfo) -> DateParser:
@@ -48,14 +73,14 @@ def day_first_parser(tz: tzinfo) -> DateParser:
     def day_of(text: str) -> datetime:
         day, month, year = text.split("/")
         if len(year) != 4:
-            raise ValueError("expected a date like 29/2/2016 01:16 (day/month/year)")
+            raise _not_day_first()
         value = days[text] = datetime(int(year), int(month), int(day), tzinfo=UTC if utc else None)
         return value
 
     def clock_of(text: str) -> timedelta:
         hms = text.split(":") if text else ["0", "0"]
         if len(hms) not in (2, 3):
-            raise ValueError("expected a date like 29/2/2016 01:16 (day/month/year)")
+            raise _not_day_first()
         of_day = time(int(hms[0]), int(hms[1]), int(hms[2]) if len(hms) == 3 else 0)
         value = clocks[text] = timedelta(
             hours=of_day.hour, minutes=of_day.minute, seconds=of_day.second

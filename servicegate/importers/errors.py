@@ -1,10 +1,16 @@
-"""Import errors that name the file, the line, the column and what to do."""
+"""Import errors that name the file, the line, the column and what to do.
+
+The messages are built in the active language (English or German) when they are
+raised; the upload job activates the uploading user's language first.
+"""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -17,10 +23,15 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        where = f"{self.file}, line {self.line}"
+        values = {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "reason": self.reason,
+        }
         if self.column:
-            where += f", column {self.column!r}"
-        return f"{where}: {self.reason}"
+            return _("%(file)s, line %(line)d, column %(column)r: %(reason)s") % values
+        return _("%(file)s, line %(line)d: %(reason)s") % values
 
 
 class ImportFailure(Exception):
@@ -37,11 +48,11 @@ class ImportFailure(Exception):
     def from_rows(cls, errors: list[RowError]) -> ImportFailure:
         first = errors[0]
         more = len(errors) - 1
-        message = f"{first}. Nothing of this file was imported."
+        message = _("%(error)s. Nothing of this file was imported.") % {"error": first}
         if more:
-            message += f" {more} more row(s) are invalid."
-        message += (
-            " Correct the file and import it again, or use --skip-invalid to import the"
+            message += " " + _("%(count)d more row(s) are invalid.") % {"count": more}
+        message += " " + _(
+            "Correct the file and import it again, or use --skip-invalid to import the"
             " valid rows and write the rejected ones to a .rejected.csv file next to it."
         )
         return cls(message, errors)
@@ -50,4 +61,17 @@ class ImportFailure(Exception):
 def closest(word: str, candidates: Iterable[str]) -> str:
     """A " Did you mean …?" sentence for the candidate closest to ``word``, or ''."""
     match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" Did you mean {match[0]!r}?" if match else ""
+    return " " + _("Did you mean %(candidate)r?") % {"candidate": match[0]} if match else ""
+
+
+def too_few_fields(count: int, expected: int) -> str:
+    """The reason for a row with fewer fields than the header."""
+    return _("has %(count)d fields, the header has %(expected)d") % {
+        "count": count,
+        "expected": expected,
+    }
+
+
+def not_a_flag(value: str) -> str:
+    """The reason for a yes/no value that is neither."""
+    return _("expected true or false, not %(value)r") % {"value": value}

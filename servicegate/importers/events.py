@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from servicegate.importers.dates import DateParser
-from servicegate.importers.errors import RowError
+from django.utils.translation import gettext as _
+
+from servicegate.importers.dates import DateParser, reason
+from servicegate.importers.errors import RowError, too_few_fields
 from servicegate.importers.mapping import Mapping, date_parser
 from servicegate.importers.reading import ByteProgress, open_source
 from servicegate.importers.staging import Rejected, StagedEvent, StagedTicket, Staging
@@ -47,13 +49,11 @@ def _read_row(
     parse_date: DateParser,
 ) -> RowError | None:
     if len(row) < len(staging.header):
-        return RowError(
-            staging.file, line, "", f"has {len(row)} fields, the header has {len(staging.header)}"
-        )
+        return RowError(staging.file, line, "", too_few_fields(len(row), len(staging.header)))
     columns = mapping.columns
     case_id = row[idx["id"]].strip()
     if not case_id:
-        return RowError(staging.file, line, columns["id"], "the case id is empty")
+        return RowError(staging.file, line, columns["id"], _("the case id is empty"))
     raw_at = row[idx["timestamp"]]
     try:
         at = parse_date(raw_at)
@@ -62,12 +62,15 @@ def _read_row(
             staging.file,
             line,
             columns["timestamp"],
-            f"cannot read the timestamp {raw_at!r} with the format"
-            f" {mapping.timestamp_format!r} ({exc}); correct the value or [timestamp] format",
+            _(
+                "cannot read the timestamp %(value)r with the format %(format)r (%(reason)s);"
+                " correct the value or [timestamp] format"
+            )
+            % {"value": raw_at, "format": mapping.timestamp_format, "reason": reason(exc)},
         )
     raw_status = row[idx["status"]].strip()
     if not raw_status:
-        return RowError(staging.file, line, columns["status"], "the status/activity is empty")
+        return RowError(staging.file, line, columns["status"], _("the status/activity is empty"))
     source_priority = row[idx["priority"]] if "priority" in idx else ""
     priority = mapping.priority_of(source_priority)
     group = row[idx["group"]] if "group" in idx else ""

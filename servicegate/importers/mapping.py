@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from servicegate.importers.dates import DateParser, format_parser, zone
 from servicegate.importers.errors import ImportFailure, closest
 from servicegate.operations.choices import Channel, Priority, TicketKind, TicketStatus
@@ -118,8 +120,11 @@ def resolve(name: str) -> Path:
         return shipped
     names = ", ".join(sorted(p.stem for p in SHIPPED.glob("*.toml")))
     raise ImportFailure(
-        f"{name}: no such mapping file; give a path to a TOML file or one of the shipped"
-        f" mappings: {names}."
+        _(
+            "%(name)s: no such mapping file; give a path to a TOML file or one of the shipped"
+            " mappings: %(names)s."
+        )
+        % {"name": name, "names": names}
     )
 
 
@@ -129,19 +134,26 @@ def load(name: str, *, expected_format: str) -> Mapping:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ImportFailure(f"{path.name}: not valid TOML ({exc}); correct the file.") from None
+        raise ImportFailure(
+            _("%(file)s: not valid TOML (%(error)s); correct the file.")
+            % {"file": path.name, "error": exc}
+        ) from None
     _check_keys(path, data)
     fmt = data.get("format", expected_format)
     if fmt != expected_format:
         raise ImportFailure(
-            f"{path.name}: this mapping is for `servicegate import {fmt}`, not"
-            f" `{expected_format}`; use the matching command."
+            _(
+                "%(file)s: this mapping is for `servicegate import %(format)s`, not"
+                " `%(expected)s`; use the matching command."
+            )
+            % {"file": path.name, "format": fmt, "expected": expected_format}
         )
     columns = dict(data.get("columns", {}))
     for key in REQUIRED_COLUMNS[expected_format]:
         if key not in columns:
             raise ImportFailure(
-                f"{path.name}: [columns] needs the key {key!r} (the column holding it)."
+                _("%(file)s: [columns] needs the key %(key)r (the column holding it).")
+                % {"file": path.name, "key": key}
             )
     return _build(path, data, columns, fmt)
 
@@ -173,26 +185,50 @@ def _build(path: Path, data: dict[str, Any], columns: dict[str, str], fmt: str) 
 
 
 def _check_keys(path: Path, data: dict[str, Any]) -> None:
+    file = path.name
     for key, value in data.items():
         spec = SCHEMA.get(key)
         if spec is None:
             raise ImportFailure(
-                f"{path.name}: unknown key {key!r}.{closest(key, SCHEMA)} Valid top-level keys:"
-                f" {', '.join(SCHEMA)}."
+                _("%(file)s: unknown key %(key)r.%(hint)s Valid top-level keys: %(keys)s.")
+                % {
+                    "file": file,
+                    "key": key,
+                    "hint": closest(key, SCHEMA),
+                    "keys": ", ".join(SCHEMA),
+                }
             )
         if isinstance(spec, dict):
             if not isinstance(value, dict):
-                raise ImportFailure(f"{path.name}: {key!r} must be a table ([{key}]).")
+                raise ImportFailure(
+                    _("%(file)s: %(key)r must be a table ([%(table)s]).")
+                    % {"file": file, "key": key, "table": key}
+                )
             for sub, subvalue in value.items():
                 if sub not in spec:
                     raise ImportFailure(
-                        f"{path.name}: unknown key '{key}.{sub}'.{closest(sub, spec)} Valid"
-                        f" keys in [{key}]: {', '.join(spec)}."
+                        _(
+                            "%(file)s: unknown key '%(table)s.%(key)s'.%(hint)s Valid keys in"
+                            " [%(table)s]: %(keys)s."
+                        )
+                        % {
+                            "file": file,
+                            "table": key,
+                            "key": sub,
+                            "hint": closest(sub, spec),
+                            "keys": ", ".join(spec),
+                        }
                     )
                 if not isinstance(subvalue, spec[sub]):
-                    raise ImportFailure(f"{path.name}: {key}.{sub} must be a {spec[sub].__name__}.")
+                    raise ImportFailure(
+                        _("%(file)s: %(table)s.%(key)s must be a %(type)s.")
+                        % {"file": file, "table": key, "key": sub, "type": spec[sub].__name__}
+                    )
         elif not isinstance(value, spec):
-            raise ImportFailure(f"{path.name}: {key!r} must be a {spec.__name__}.")
+            raise ImportFailure(
+                _("%(file)s: %(key)r must be a %(type)s.")
+                % {"file": file, "key": key, "type": spec.__name__}
+            )
 
 
 def _check_values(mapping: Mapping) -> None:
@@ -200,23 +236,33 @@ def _check_values(mapping: Mapping) -> None:
     for raw, value in mapping.priority_map.items():
         if value not in Priority.values:
             raise ImportFailure(
-                f"{name}: priority.map maps {raw!r} to {value!r}; use one of P1, P2, P3, P4."
+                _("%(file)s: priority.map maps %(raw)r to %(value)r; use one of P1, P2, P3, P4.")
+                % {"file": name, "raw": raw, "value": value}
             )
     for raw, value in mapping.status_map.items():
         if value not in TicketStatus.values:
-            hint = closest(value, TicketStatus.values)
             raise ImportFailure(
-                f"{name}: statuses.map maps {raw!r} to {value!r}.{hint}"
-                f" Use one of {', '.join(TicketStatus.values)}."
+                _(
+                    "%(file)s: statuses.map maps %(raw)r to %(value)r.%(hint)s Use one of"
+                    " %(statuses)s."
+                )
+                % {
+                    "file": name,
+                    "raw": raw,
+                    "value": value,
+                    "hint": closest(value, TicketStatus.values),
+                    "statuses": ", ".join(TicketStatus.values),
+                }
             )
     if mapping.kind not in TicketKind.values:
         raise ImportFailure(
-            f"{name}: ticket.kind {mapping.kind!r} is not a ticket kind; use one of"
-            f" {', '.join(TicketKind.values)}."
+            _("%(file)s: ticket.kind %(kind)r is not a ticket kind; use one of %(kinds)s.")
+            % {"file": name, "kind": mapping.kind, "kinds": ", ".join(TicketKind.values)}
         )
     if mapping.channel not in Channel.values:
         raise ImportFailure(
-            f"{name}: ticket.channel {mapping.channel!r} is not a channel; use remote or on_site."
+            _("%(file)s: ticket.channel %(channel)r is not a channel; use remote or on_site.")
+            % {"file": name, "channel": mapping.channel}
         )
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from django.utils.translation import gettext as _
+
 from servicegate.importers.errors import ImportFailure
 
 #: ``progress(done_bytes, total_bytes)`` while a file is read.
@@ -40,7 +42,9 @@ class Source:
 def open_source(path: Path, *, member: str = "") -> Iterator[Source]:
     """Open ``path``; for a zip, the member named ``member`` or its only CSV file."""
     if not path.exists():
-        raise ImportFailure(f"{path}: the file does not exist; check the path.")
+        raise ImportFailure(
+            _("%(path)s: the file does not exist; check the path.") % {"path": path}
+        )
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             info = _zip_member(path, archive, member)
@@ -67,10 +71,13 @@ def _zip_member(path: Path, archive: zipfile.ZipFile, member: str) -> zipfile.Zi
     else:
         chosen = candidates
     if len(chosen) != 1:
-        names = ", ".join(i.filename for i in candidates) or "none"
+        names = ", ".join(i.filename for i in candidates) or _("none")
         raise ImportFailure(
-            f"{path.name}: cannot tell which file in the zip to import (CSV/XES files in it:"
-            f" {names}); name it with 'member' in the [file] table of the mapping."
+            _(
+                "%(file)s: cannot tell which file in the zip to import (CSV/XES files in it:"
+                " %(names)s); name it with 'member' in the [file] table of the mapping."
+            )
+            % {"file": path.name, "names": names}
         )
     return chosen[0]
 
@@ -105,15 +112,26 @@ class CsvInput:
         except UnicodeDecodeError as exc:
             line = undecodable_line(self.source, self.encoding) or self.line_num + 1
             raise ImportFailure(
-                f"{self.source.name}, line {line}: the file is not valid"
-                f" {self.encoding} ({exc.reason} at byte {exc.start}). Nothing of this file"
-                " was imported. Give its encoding with --encoding, for example --encoding"
-                " cp1252 or --encoding latin-1."
+                _(
+                    "%(file)s, line %(line)d: the file is not valid %(encoding)s (%(reason)s"
+                    " at byte %(byte)d). Nothing of this file was imported. Give its encoding"
+                    " with --encoding, for example --encoding cp1252 or --encoding latin-1."
+                )
+                % {
+                    "file": self.source.name,
+                    "line": line,
+                    "encoding": self.encoding,
+                    "reason": exc.reason,
+                    "byte": exc.start,
+                }
             ) from None
         except csv.Error as exc:
             raise ImportFailure(
-                f"{self.source.name}, line {self.line_num}: the CSV is malformed ({exc})."
-                " Nothing of this file was imported; check quoting and the delimiter."
+                _(
+                    "%(file)s, line %(line)d: the CSV is malformed (%(error)s). Nothing of this"
+                    " file was imported; check quoting and the delimiter."
+                )
+                % {"file": self.source.name, "line": self.line_num, "error": exc}
             ) from None
 
 

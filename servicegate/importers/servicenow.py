@@ -14,9 +14,11 @@ from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from servicegate.importers import servicenow_columns
-from servicegate.importers.dates import DateParser, day_first_parser, zone
-from servicegate.importers.errors import ImportFailure, RowError, closest
+from servicegate.importers.dates import DateParser, day_first_parser, reason, zone
+from servicegate.importers.errors import ImportFailure, RowError, closest, not_a_flag
 from servicegate.importers.reading import (
     PROGRESS_EVERY,
     ByteProgress,
@@ -196,15 +198,21 @@ def _columns(name: str, header: list[str]) -> dict[str, int]:
     unknown = [c for c in header if c not in KNOWN]
     if unknown:
         raise ImportFailure(
-            f"{name}, line 1, column {unknown[0]!r}: not a column of the ServiceNow incident"
-            f" event log.{closest(unknown[0], KNOWN)} Rename the column, or import the file"
-            " with `servicegate import events --mapping MAP.toml`."
+            _(
+                "%(file)s, line 1, column %(column)r: not a column of the ServiceNow incident"
+                " event log.%(hint)s Rename the column, or import the file with"
+                " `servicegate import events --mapping MAP.toml`."
+            )
+            % {"file": name, "column": unknown[0], "hint": closest(unknown[0], KNOWN)}
         )
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportFailure(
-            f"{name}, line 1: the column {missing[0]!r} is missing; a ServiceNow incident"
-            f" event log needs {', '.join(REQUIRED)}."
+            _(
+                "%(file)s, line 1: the column %(column)r is missing; a ServiceNow incident"
+                " event log needs %(required)s."
+            )
+            % {"file": name, "column": missing[0], "required": ", ".join(REQUIRED)}
         )
     return {c: i for i, c in enumerate(header)}
 
@@ -227,7 +235,10 @@ class _Log:
     def row_error(self, row: list[str]) -> tuple[str, str] | None:
         """``(column, reason)`` of the first problem of ``row``, or None if it is valid."""
         if len(row) != self.width:
-            return "", f"has {len(row)} fields, not {self.width}"
+            return "", _("has %(count)d fields, not %(expected)d") % {
+                "count": len(row),
+                "expected": self.width,
+            }
         dates = self.dates
         for name, index in self.dated:
             value = row[index]
@@ -235,19 +246,22 @@ class _Log:
                 try:
                     dates[value] = self.parse_date(value)
                 except ValueError as exc:
-                    return name, f"cannot read the date {value!r}: {exc}"
+                    return name, _("cannot read the date %(value)r: %(reason)s") % {
+                        "value": value,
+                        "reason": reason(exc),
+                    }
         for name, index in self.required_dates:
             if dates[row[index]] is None:
-                return name, "the date is missing; every update needs it"
+                return name, _("the date is missing; every update needs it")
         number = row[self.i_number]
         if not number or number == MISSING:
-            return "number", "the incident number is missing"
+            return "number", _("the incident number is missing")
         for name, index in self.counted:
             value = row[index]
             if not (value.isascii() and value.isdigit()) and value != MISSING:
-                return name, f"{value!r} is not a whole number of zero or more"
+                return name, _("%(value)r is not a whole number of zero or more") % {"value": value}
         if self.i_sla >= 0 and row[self.i_sla].lower() not in FLAGS:
-            return "made_sla", f"expected true or false, not {row[self.i_sla]!r}"
+            return "made_sla", not_a_flag(row[self.i_sla])
         return None
 
     def event(self, row: list[str]) -> StagedEvent:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
+from django.utils.translation import gettext as _
+
 from servicegate.importers.errors import ImportFailure, closest
 from servicegate.importers.mapping import Mapping
 from servicegate.importers.reading import ByteProgress, Source, csv_rows
@@ -27,10 +29,19 @@ def mapped_rows(
     for key, column in mapping.columns.items():
         if column not in positions:
             raise ImportFailure(
-                f"{source.name}, line 1: the mapping {mapping.path.name} names the column"
-                f" {column!r} (columns.{key}), but the file has no such column."
-                f"{closest(column, header)} Correct the mapping; the file's columns are:"
-                f" {', '.join(header)}."
+                _(
+                    "%(file)s, line 1: the mapping %(mapping)s names the column %(column)r"
+                    " (columns.%(key)s), but the file has no such column.%(hint)s Correct the"
+                    " mapping; the file's columns are: %(columns)s."
+                )
+                % {
+                    "file": source.name,
+                    "mapping": mapping.path.name,
+                    "column": column,
+                    "key": key,
+                    "hint": closest(column, header),
+                    "columns": ", ".join(header),
+                }
             )
         indexes[key] = positions[column]
     return header, indexes, rows
@@ -65,7 +76,9 @@ def xes_rows(source: Source, header: list[str]) -> Iterator[tuple[int, list[str]
                 if key is not None:
                     trace[f"case:{key}"] = element.get("value", "")
     except ET.ParseError as exc:
-        raise ImportFailure(f"{source.name}: not a valid XES file ({exc}).") from None
+        raise ImportFailure(
+            _("%(file)s: not a valid XES file (%(error)s).") % {"file": source.name, "error": exc}
+        ) from None
 
 
 def _attributes(event: ET.Element) -> dict[str, str]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from servicegate.importers.dates import DateParser
-from servicegate.importers.errors import RowError
+from django.utils.translation import gettext as _
+
+from servicegate.importers.dates import DateParser, reason
+from servicegate.importers.errors import RowError, not_a_flag, too_few_fields
 from servicegate.importers.mapping import Mapping, date_parser
 from servicegate.importers.reading import ByteProgress, open_source
 from servicegate.importers.staging import Rejected, StagedEvent, StagedTicket, Staging
@@ -64,12 +66,10 @@ def _read_row(
 ) -> RowError | None:
     columns = mapping.columns
     if len(row) < len(staging.header):
-        return RowError(
-            staging.file, line, "", f"has {len(row)} fields, the header has {len(staging.header)}"
-        )
+        return RowError(staging.file, line, "", too_few_fields(len(row), len(staging.header)))
     ticket_id = row[idx["id"]].strip()
     if not ticket_id:
-        return RowError(staging.file, line, columns["id"], "the ticket id is empty")
+        return RowError(staging.file, line, columns["id"], _("the ticket id is empty"))
     if ticket_id in seen:
         first_line, first_row = seen[ticket_id]
         if first_row == row:
@@ -78,8 +78,11 @@ def _read_row(
             staging.file,
             line,
             columns["id"],
-            f"the id {ticket_id!r} already appeared on line {first_line} with different"
-            " values; keep one row per ticket",
+            _(
+                "the id %(id)r already appeared on line %(line)d with different values;"
+                " keep one row per ticket"
+            )
+            % {"id": ticket_id, "line": first_line},
         )
     seen[ticket_id] = (line, row)
     instants: dict[str, datetime | None] = {}
@@ -92,11 +95,14 @@ def _read_row(
                 staging.file,
                 line,
                 columns[key],
-                f"cannot read {raw!r} with the format {mapping.timestamp_format!r} ({exc});"
-                " correct the value or [timestamp] format",
+                _(
+                    "cannot read %(value)r with the format %(format)r (%(reason)s); correct"
+                    " the value or [timestamp] format"
+                )
+                % {"value": raw, "format": mapping.timestamp_format, "reason": reason(exc)},
             )
     if instants["opened"] is None:
-        return RowError(staging.file, line, columns["opened"], "the opening time is empty")
+        return RowError(staging.file, line, columns["opened"], _("the opening time is empty"))
     return _stage(staging, mapping, idx, line, row, ticket_id, instants)
 
 
@@ -116,17 +122,20 @@ def _stage(
 
     kind = value("kind") or mapping.kind
     if kind not in TicketKind.values:
-        return RowError(staging.file, line, columns.get("kind", ""), f"unknown kind {kind!r}")
+        return RowError(
+            staging.file, line, columns.get("kind", ""), _("unknown kind %(kind)r") % {"kind": kind}
+        )
     channel = value("channel") or mapping.channel
     if channel not in Channel.values:
         return RowError(
-            staging.file, line, columns.get("channel", ""), f"unknown channel {channel!r}"
+            staging.file,
+            line,
+            columns.get("channel", ""),
+            _("unknown channel %(channel)r") % {"channel": channel},
         )
     made_sla_raw = value("made_sla").lower()
     if made_sla_raw not in {"", "true", "false", "1", "0", "yes", "no"}:
-        return RowError(
-            staging.file, line, columns["made_sla"], f"expected true or false, not {made_sla_raw!r}"
-        )
+        return RowError(staging.file, line, columns["made_sla"], not_a_flag(made_sla_raw))
     ticket = StagedTicket(
         external_id=ticket_id[:64],
         line=line,

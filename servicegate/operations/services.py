@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from servicegate.core.permissions import require_capability
 from servicegate.importers import events, servicenow, tickets
@@ -129,8 +130,10 @@ def _parse(
     if format == ImportFormat.SERVICENOW:
         if mapping:
             raise ImportFailure(
-                "The servicenow format needs no --mapping; use `servicegate import events"
-                " --mapping …` for other event logs."
+                _(
+                    "The servicenow format needs no --mapping; use `servicegate import events"
+                    " --mapping …` for other event logs."
+                )
             )
         return servicenow.parse(
             path,
@@ -139,11 +142,17 @@ def _parse(
             progress=progress,
         )
     if format not in FORMATS:
-        raise ImportFailure(f"Unknown import format {format!r}; use one of {', '.join(FORMATS)}.")
+        raise ImportFailure(
+            _("Unknown import format %(format)r; use one of %(formats)s.")
+            % {"format": format, "formats": ", ".join(FORMATS)}
+        )
     if not mapping:
         raise ImportFailure(
-            f"The {format} format needs --mapping MAP.toml (or a shipped mapping:"
-            " bpi2013-volvo-it, helpdesk-4tu, nyc-311)."
+            _(
+                "The %(format)s format needs --mapping MAP.toml (or a shipped mapping:"
+                " bpi2013-volvo-it, helpdesk-4tu, nyc-311)."
+            )
+            % {"format": format}
         )
     loaded = load_mapping(mapping, expected_format=format)
     if format == ImportFormat.EVENTS:
@@ -160,8 +169,11 @@ def _write_rejected(staging: Staging, target: Path) -> Path:
         handle = target.open("w", newline="", encoding="utf-8")
     except OSError as exc:
         raise ImportFailure(
-            f"Cannot write the rejected rows to {target} ({exc.strerror}); nothing was"
-            " imported. Make the folder writable or copy the file to a writable folder."
+            _(
+                "Cannot write the rejected rows to %(path)s (%(error)s); nothing was imported."
+                " Make the folder writable or copy the file to a writable folder."
+            )
+            % {"path": target, "error": exc.strerror}
         ) from None
     with handle:
         writer = csv.writer(handle)

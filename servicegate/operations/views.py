@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -127,6 +128,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 "mapping": form.cleaned_data["mapping"],
                 "timezone": form.cleaned_data["timezone"],
                 "skip_invalid": form.cleaned_data["skip_invalid"],
+                # the job reports in the language the upload was made in
+                "language": translation.get_language(),
             },
             by=request.user,  # type: ignore[arg-type]
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from servicegate.importers.errors import ImportFailure
 from servicegate.importers.mapping import load
@@ -31,6 +32,15 @@ def test_a_misspelt_column_key_is_named_with_the_closest_key(tmp_path: Path) -> 
     message = str(failure.value)
     assert "map.toml: unknown key 'columns.timestmp'." in message
     assert "Did you mean 'timestamp'?" in message
+
+
+def test_a_misspelt_key_is_named_in_german(tmp_path: Path) -> None:
+    path = _write(tmp_path, GOOD.replace("timestamp =", "timestmp ="))
+    with translation.override("de"), pytest.raises(ImportFailure) as failure:
+        load(path, expected_format="events")
+    message = str(failure.value)
+    assert message.startswith("map.toml: unbekannter Schlüssel 'columns.timestmp'.")
+    assert "Meinten Sie 'timestamp'? Gültige Schlüssel in [columns]: id, number," in message
 
 
 def test_a_misspelt_table_is_named_with_the_closest_table(tmp_path: Path) -> None:

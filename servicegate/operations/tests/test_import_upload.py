@@ -8,7 +8,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
+from servicegate.accounts.services import profile_set_language
 from servicegate.core.models import Job
 from servicegate.operations.models import ImportRun, Ticket
 
@@ -63,6 +65,45 @@ def test_failed_import_shows_the_reason(
     assert job.status == Job.Status.FAILED
     assert "bad.csv, line 3, column 'sys_updated_at'" in job.message
     assert not Ticket.objects.exists()
+
+
+GERMAN = "bad.csv, Zeile 3, Spalte 'sys_updated_at': das Datum '31/2/2016 10:00'"
+ENGLISH = "bad.csv, line 3, column 'sys_updated_at': cannot read the date"
+
+
+@pytest.mark.parametrize(
+    ("language", "browser", "worker", "expected"),
+    [
+        ("de", "en", "en", GERMAN),  # the profile's choice wins over the browser's
+        ("", "de", "en", GERMAN),  # no choice: the language the upload was made in
+        ("", "en", "de", ENGLISH),
+    ],
+)
+def test_failure_is_stored_in_the_uploaders_language(
+    client: Client,
+    bob: User,
+    django_capture_on_commit_callbacks: Any,
+    language: str,
+    browser: str,
+    worker: str,
+    expected: str,
+) -> None:
+    """The job runs in the language bob uploaded in, whatever the worker's is."""
+    profile_set_language(user=bob, language=language)
+    bad = CSV.replace("1/3/2016 10:00", "31/2/2016 10:00")
+    upload = SimpleUploadedFile("bad.csv", bad.encode())
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(
+            "/operations/import/",
+            {"format": "servicenow", "file": upload},
+            HTTP_ACCEPT_LANGUAGE=browser,
+        )
+    with translation.override(worker):
+        for callback in callbacks:
+            callback()
+    job = Job.objects.get(kind="import")
+    assert job.status == Job.Status.FAILED
+    assert job.message.startswith(expected), job.message
 
 
 def test_event_formats_need_a_mapping(client: Client) -> None:

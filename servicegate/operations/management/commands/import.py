@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from argparse import ArgumentParser
 from contextlib import AbstractContextManager, nullcontext
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from servicegate.importers.errors import ImportFailure
 from servicegate.importers.reading import ByteProgress
@@ -22,6 +24,7 @@ class Command(BaseCommand):
         "Import a ticket history: servicenow (incident event log), events (CSV/XES event"
         " log with a mapping) or tickets (one row per ticket with a mapping). The import"
         " is all-or-nothing per file; importing the same file again changes nothing."
+        " Messages are in English; set SERVICEGATE_LANGUAGE=de for German."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -46,6 +49,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print one JSON summary object.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(_language()):
+            self._import(options)
+
+    def _import(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
         with _progress_bar(path.name) as progress:
             try:
@@ -80,6 +87,16 @@ class Command(BaseCommand):
                 f"{summary.rejected} invalid rows were skipped; they are listed with their"
                 f" reasons in {summary.rejected_file}."
             )
+
+
+def _language() -> str | None:
+    """The supported language named by SERVICEGATE_LANGUAGE, or None (English)."""
+    try:
+        return translation.get_supported_language_variant(
+            os.environ.get("SERVICEGATE_LANGUAGE", "")
+        )
+    except LookupError:
+        return None
 
 
 def _progress_bar(name: str) -> AbstractContextManager[ByteProgress | None]:
