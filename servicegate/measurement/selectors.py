@@ -53,6 +53,13 @@ class Attainment:
     level: float | None  # promised attainment (fraction), if one applies
 
     @property
+    def percents(self) -> tuple[float, float, float] | None:
+        """Rate and interval in percent, for display; None without decided clocks."""
+        if self.rate is None:
+            return None
+        return 100 * self.rate, 100 * self.ci_low, 100 * self.ci_high
+
+    @property
     def kept(self) -> bool | None:
         if self.rate is None or self.level is None:
             return None
@@ -132,6 +139,23 @@ def trend(
             attainment_of(str(p), d, *_pair(cells.get((p.pk, d))), level) for d in periods
         ]
     return periods, result
+
+
+def overall(*, promises: list[Promise]) -> list[Attainment]:
+    """Per promise, in the given order: attainment over all its decided clocks."""
+    totals = dict.fromkeys((p.pk for p in promises), (0, 0))
+    rows = (
+        summary_rows(promise_ids=list(totals))
+        .values("promise_id")
+        .annotate(n=Sum("n"), met=Sum("met"))
+        .values_list("promise_id", "n", "met")
+    )
+    for pid, n, met in rows:
+        totals[pid] = (n or 0, met or 0)
+    return [
+        attainment_of(str(p), None, *totals[p.pk], float(p.attainment_percent) / 100)
+        for p in promises
+    ]
 
 
 def _pair(cell: list[int] | None) -> tuple[int, int]:
@@ -256,7 +280,11 @@ def ticket_clocks(ticket: Ticket) -> list[Clock]:
 def measured_promises() -> list[Promise]:
     """Promises that carry clocks, by id."""
     ids = ClockSummary.objects.values_list("promise_id", flat=True).distinct()
-    return list(Promise.objects.filter(pk__in=ids).select_related("segment").order_by("pk"))
+    return list(
+        Promise.objects.filter(pk__in=ids)
+        .select_related("segment", "product", "customer", "contract")
+        .order_by("pk")
+    )
 
 
 def dashboard_filters(params: dict[str, Any]) -> dict[str, Any]:

@@ -81,6 +81,7 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
         "periods": Period.choices,
         "trend_chart": _trend_chart(chosen, filters["period"]) if chosen else "",
         "pareto_chart": _pareto_chart(chosen) if chosen else "",
+        "overall": list(zip(chosen, selectors.overall(promises=chosen), strict=True)),
         "nav_active": "measurement",
     }
 

@@ -189,6 +189,15 @@ class Promise(models.Model):
         return self.title or self.statement
 
     @property
+    def scope(self) -> str:
+        """Where the promise applies, most specific first: contract, customer, product."""
+        if self.contract is not None:
+            return str(self.contract.number)
+        if self.customer is not None:
+            return str(self.customer.name)
+        return f"{self.product.name} · {self.segment.name}"
+
+    @property
     def statement(self) -> str:
         """The promise as one sentence, e.g. "95 % of P2 first response within 4 h"."""
         metric = self.custom_metric or self.get_metric_display()
