@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 from django import template
@@ -20,7 +21,7 @@ COLOURS = {"run": "#0b5cab", "pause": "#9a6700", "stop": "#1a7f37", "breach": "#
 @dataclass(frozen=True)
 class Segment:
     start: datetime
-    width: float
+    width: str  # percent of the bar, as CSS wants it ("12.5", never localised)
     colour: str
     label: str
 
@@ -32,17 +33,29 @@ class Timeline:
     used_hours: float
     target_hours: float
     paused_hours: float
+    deadline_at: str | None = None  # the deadline's position on the bar, in percent
 
 
-def _segments(clock: Clock, events: list[Any], end: datetime) -> list[Segment]:
-    """Status stretches from the clock's start to its stop (or now), coloured by role."""
+def _percent(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.2f}"
+
+
+def _segments(clock: Clock, events: list[Any], end: datetime) -> tuple[list[Segment], str | None]:
+    """Status stretches from the clock's start to its stop (or now), coloured by role.
+
+    The bar reaches to the deadline if that lies later, so that the slack of a clock
+    met early shows as blank; a stretch running over the breach instant is split there.
+    Returns the segments and the deadline's position (percent of the bar), if any.
+    """
     promise = clock.promise
     start = clock.started_at
     if start is None or not events:
-        return []
+        return [], None
     stop = clock.stopped_at or end
-    span = max((stop - start).total_seconds(), 1.0)
+    last = max(stop, clock.deadline) if clock.deadline else stop
+    span = max((last - start).total_seconds(), 1.0)
     pauses = set(promise.clock_pause_statuses or ())
+    breach = clock.breach_at
     out = []
     for e, nxt in zip(events, [*events[1:], None], strict=True):
         a = max(e.at, start)
@@ -50,11 +63,16 @@ def _segments(clock: Clock, events: list[Any], end: datetime) -> list[Segment]:
         if b <= a:
             continue
         role = "pause" if e.status in pauses else "run"
-        if clock.breach_at is not None and a >= clock.breach_at and role == "run":
-            role = "breach"
         label = str(e.get_status_display())
-        out.append(Segment(a, round(100 * (b - a).total_seconds() / span, 2), COLOURS[role], label))
-    return out
+        cuts = [a, *([breach] if breach is not None and a < breach < b else []), b]
+        for lo, hi in pairwise(cuts):
+            late = breach is not None and lo >= breach and role == "run"
+            width = _percent((hi - lo).total_seconds(), span)
+            out.append(Segment(lo, width, COLOURS["breach" if late else role], label))
+    deadline = None
+    if clock.deadline is not None and clock.deadline >= start:
+        deadline = _percent((clock.deadline - start).total_seconds(), span)
+    return out, deadline
 
 
 @register.simple_tag
@@ -62,15 +80,17 @@ def ticket_clock_timelines(ticket: Ticket) -> list[Timeline]:
     """Per clock of ``ticket``: its timeline segments and times in hours."""
     events = list(ticket.events.all())
     now = timezone.now()
-    return [
-        Timeline(
-            clock,
-            _segments(clock, events, now),
-            clock.business_elapsed_s / 3600,
-            clock.target_s / 3600,
-            clock.paused_s / 3600,
+    timelines = []
+    for clock in Clock.objects.filter(ticket=ticket).select_related("promise").order_by("metric"):
+        segments, deadline = _segments(clock, events, now)
+        timelines.append(
+            Timeline(
+                clock,
+                segments,
+                clock.business_elapsed_s / 3600,
+                clock.target_s / 3600,
+                clock.paused_s / 3600,
+                deadline,
+            )
         )
-        for clock in Clock.objects.filter(ticket=ticket)
-        .select_related("promise")
-        .order_by("metric")
-    ]
+    return timelines
