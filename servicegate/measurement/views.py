@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from servicegate.catalog.models import Segment
 from servicegate.core.charts import bar_chart, line_chart
 from servicegate.core.permissions import capability_required, require_capability
 from servicegate.measurement import selectors, services
-from servicegate.measurement.choices import BreachCause, Period
+from servicegate.measurement.choices import BreachCause, GroupBy, Period
 from servicegate.measurement.forms import WhatIfForm
 from servicegate.measurement.whatif import whatif_replay
 from servicegate.promises.models import Promise
@@ -94,6 +95,79 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "measurement/_charts.html", context)
     context["at_risk"] = selectors.at_risk()
     return render(request, "measurement/dashboard.html", context)
+
+
+MAX_ATTAINMENT_ROWS = 1000  # rows on the page; the CSV has them all
+
+
+def _attainment_filters(params: dict[str, Any]) -> dict[str, Any]:
+    group_by = params.get("group_by") or GroupBy.CUSTOMER
+    period = params.get("period") or ""
+    promise = str(params.get("promise") or "")
+    return {
+        "group_by": group_by if group_by in GroupBy.values else GroupBy.CUSTOMER,
+        "period": period if period in Period.values else "",
+        "promise": promise if promise.isdigit() else "",
+    }
+
+
+@capability_required("view_servicegate")
+def attainment_view(request: HttpRequest) -> HttpResponse:
+    """Attainment grouped by promise, product, segment, customer, team, channel or priority,
+    optionally per week, month or quarter, with Wilson intervals; as a page or as CSV."""
+    filters = _attainment_filters(request.GET.dict())
+    promises = selectors.measured_promises()
+    rows = selectors.attainment(
+        group_by=filters["group_by"],
+        period=filters["period"] or None,
+        promise=int(filters["promise"]) if filters["promise"] else None,
+    )
+    names = {str(p.pk): f"{p} – {p.scope}" for p in promises}
+    table = [
+        (
+            names.get(r.group, r.group) if filters["group_by"] == GroupBy.PROMISE else r.group,
+            _label(r.period, filters["period"]) if r.period else "",
+            r,
+        )
+        for r in rows
+    ]
+    if request.GET.get("format") == "csv":
+        return _attainment_csv(table)
+    shown = table[:MAX_ATTAINMENT_ROWS]
+    return render(
+        request,
+        "measurement/attainment.html",
+        {
+            "filters": filters,
+            "promises": promises,
+            "group_choices": GroupBy.choices,
+            "periods": Period.choices,
+            "table": shown,
+            "hidden": len(table) - len(shown),
+            "nav_active": "measurement",
+        },
+    )
+
+
+def _attainment_csv(table: list[tuple[str, str, selectors.Attainment]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="attainment.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["group", "period", "decided", "met", "rate", "ci_low", "ci_high", "level"])
+    for group, period, r in table:
+        writer.writerow(
+            [
+                group,
+                period,
+                r.n,
+                r.met,
+                "" if r.rate is None else f"{r.rate:.4f}",
+                f"{r.ci_low:.4f}",
+                f"{r.ci_high:.4f}",
+                "" if r.level is None else f"{r.level:.4f}",
+            ]
+        )
+    return response
 
 
 @capability_required("view_servicegate")
