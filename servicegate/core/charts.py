@@ -70,8 +70,12 @@ def line_chart(
     y_title: str = "",
     percent: bool = False,
     range_: tuple[float, float] | None = None,
+    dashed: Sequence[str] = (),
 ) -> SafeString:
-    """A line chart of several series over the same x labels (None leaves a gap)."""
+    """A line chart of several series over the same x labels (None leaves a gap).
+
+    Series named in ``dashed`` (reference levels) are drawn as dashed lines without dots.
+    """
     # Label about a dozen x positions; pygal hides the others (minor labels).
     extra: dict[str, object] = {
         "y_title": y_title,
@@ -85,7 +89,10 @@ def line_chart(
     chart = pygal.Line(**_config(title, height, **extra))
     chart.x_labels = list(labels)
     for name, values in series:
-        chart.add(name, list(values))
+        if name in dashed:
+            chart.add(name, list(values), show_dots=False, stroke_style={"dasharray": "6, 4"})
+        else:
+            chart.add(name, list(values))
     return _render(chart)
 
 

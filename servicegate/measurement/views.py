@@ -38,25 +38,29 @@ def _selected(filters: dict[str, Any], promises: list[Promise]) -> list[Promise]
     return chosen
 
 
+#: Periods the dashboard's trend shows (the latest ones); the promise page has them all.
+TREND_PERIODS = {Period.WEEK: 52, Period.MONTH: 24, Period.QUARTER: 12}
+
+
 def _trend_chart(promises: list[Promise], period: str) -> str:
     periods, per = selectors.trend(promises=promises, period=period)
-    labels = [_label(d, period) for d in periods]
+    keep = TREND_PERIODS.get(Period(period), len(periods))
+    labels = [_label(d, period) for d in periods][-keep:]
     series: list[tuple[str, list[float | None]]] = []
+    levels: list[str] = []
     for p in promises[:4]:
         values = [None if a.rate is None else round(100 * a.rate, 1) for a in per[p.pk]]
-        series.append((str(p)[:40], values))
-        series.append(
-            (
-                _("Promised: %(name)s") % {"name": str(p)[:30]},
-                [float(p.attainment_percent)] * len(labels),
-            )
-        )
+        series.append((str(p)[:40], values[-keep:]))
+        level = _("Promised: %(name)s") % {"name": str(p)[:30]}
+        levels.append(level)
+        series.append((level, [float(p.attainment_percent)] * len(labels)))
     return line_chart(
         _("Attainment per period against the promised level"),
         labels,
         series,
         percent=True,
         y_title="%",
+        dashed=levels,
     )
 
 

@@ -57,3 +57,17 @@ def test_overdue_open_clocks_come_first(
     ]
     assert found[0].overdue and found[0].left == "1:00"
     assert not found[1].overdue and found[1].left == "1:00"
+
+
+def test_sqlite_reads_the_candidates_through_the_at_risk_index(db: None) -> None:
+    import pytest
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the query plan checked here is SQLite's")
+    query = selectors.at_risk_candidates(window=timedelta(hours=4), now=T0)
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "clock_at_risk_idx" in plan
