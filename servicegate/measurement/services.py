@@ -17,6 +17,7 @@ from servicegate.calendars.models import BusinessCalendar
 from servicegate.core.jobs import job_start
 from servicegate.core.models import Job
 from servicegate.core.permissions import has_capability
+from servicegate.core.statistics import analyze
 from servicegate.engines.clocks import NONE, STATES, ClockBatch
 from servicegate.importers.writer import insert_columns
 from servicegate.measurement import evaluation
@@ -126,6 +127,7 @@ def clocks_recompute(
         if progress is not None:
             progress(min(lo, hi + 1) - bounds["lo"], total, f"{result.tickets:,} tickets")
     summary_rebuild(promise_ids=None if whole else sorted(touched))
+    analyze(Clock, ClockSummary)
     result.seconds = time.perf_counter() - started
     return result
 

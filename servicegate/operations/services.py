@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from servicegate.core.permissions import require_capability
+from servicegate.core.statistics import analyze
 from servicegate.importers import events, servicenow, tickets
 from servicegate.importers.errors import ImportFailure
 from servicegate.importers.mapping import load as load_mapping
@@ -88,6 +89,7 @@ def tickets_import(
     try:
         with transaction.atomic():
             result = write(staging, progress=stage_message)
+            analyze(Ticket, TicketEvent)
             summary = ImportSummary(
                 file=staging.file,
                 format=format,

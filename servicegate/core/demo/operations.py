@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from servicegate.core.demo import DemoContext
+from servicegate.core.statistics import analyze
 from servicegate.importers.writer import datetime_adapter, insert_rows
 from servicegate.operations.choices import AssetStatus, TicketKind, TicketStatus
 from servicegate.operations.models import Asset, Site, Ticket, TicketEvent
@@ -110,6 +111,7 @@ def build(ctx: DemoContext) -> None:
         made += size
         ctx.report(f"demo: {made:,} of {total:,} tickets")
     _live_queue(ctx, assets, technicians, datetime.now(UTC), made)
+    analyze(Ticket, TicketEvent)
     ctx.objects["assets"] = assets
 
 
