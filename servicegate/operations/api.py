@@ -24,6 +24,7 @@ def _require_read(request: HttpRequest) -> None:
 
 
 class TicketFilters(Schema):
+    number: str = ""  # a ticket number or its beginning
     kind: str = ""
     status: str = ""
     priority: str = ""

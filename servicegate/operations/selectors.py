@@ -7,14 +7,16 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from servicegate.core.permissions import has_capability
 from servicegate.operations.choices import Channel, Priority, TicketKind, TicketStatus
 from servicegate.operations.models import Asset, Customer, ImportRun, Site, Ticket, TicketEvent
 
 User = AuthUser | AnonymousUser
-FILTERS = ("kind", "status", "priority", "channel", "customer", "source")
+FILTERS = ("number", "kind", "status", "priority", "channel", "customer", "source")
+# Above every character: ``number < prefix + LAST`` bounds a prefix search.
+LAST = "\U0010ffff"
 
 
 def sees_own_tickets_only(user: User) -> bool:
@@ -55,6 +57,15 @@ def ticket_list(user: User, filters: dict[str, Any]) -> QuerySet[Ticket]:
     source = filters.get("source")
     if source:
         tickets = tickets.filter(source=source)
+    number = str(filters.get("number") or "").strip()
+    if number:
+        # a prefix as a range, so that ticket_number_idx serves it on every database
+        # (LIKE cannot use it on SQLite); the upper-case form too ("inc00" finds INC00…)
+        prefixes = {number, number.upper()}
+        match = Q()
+        for prefix in prefixes:
+            match |= Q(number__gte=prefix, number__lt=prefix + LAST)
+        tickets = tickets.filter(match)
     return tickets.order_by("-opened_at", "-id")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -49,7 +50,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     filters = {key: request.GET.get(key, "") for key in selectors.FILTERS}
     tickets = selectors.ticket_list(request.user, filters)
     page = selectors.page_of(tickets, _page_number(request), PAGE_SIZE)
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    query = urlencode({k: v for k, v in filters.items() if v})
     return render(
         request,
         "operations/ticket_list.html",

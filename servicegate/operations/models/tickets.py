@@ -84,6 +84,7 @@ class Ticket(models.Model):
         ]
         indexes = [
             models.Index(fields=["-opened_at", "-id"], name="ticket_opened_idx"),
+            models.Index(fields=["number"], name="ticket_number_idx"),
             models.Index(fields=["status", "-opened_at"], name="ticket_status_idx"),
             models.Index(fields=["technician", "-opened_at"], name="ticket_technician_idx"),
             models.Index(fields=["customer", "-opened_at"], name="ticket_customer_idx"),

@@ -32,3 +32,39 @@ def test_filters(make_ticket: Callable[..., Ticket], customer: Customer, bob: Us
     assert numbers("status=closed") == []
     page = client.get("/operations/tickets/?kind=maintenance").content.decode()
     assert "MNT-1" in page and "INC-1" not in page
+
+
+def test_number_finds_a_ticket_or_every_ticket_it_begins(
+    make_ticket: Callable[..., Ticket], bob: User
+) -> None:
+    for number in ("INC0000045", "INC0000046", "INC0000450", "MNT-1"):
+        make_ticket(number)
+    client = Client()
+    client.force_login(bob)
+
+    def numbers(query: str) -> list[str]:
+        items = client.get(f"/api/v1/tickets/?{query}").json()["items"]
+        return sorted(t["number"] for t in items)
+
+    assert numbers("number=INC0000045") == ["INC0000045"]
+    assert numbers("number=INC000004") == ["INC0000045", "INC0000046"]
+    assert numbers("number=inc0000") == ["INC0000045", "INC0000046", "INC0000450"]
+    assert numbers("number=%20MNT-1%20") == ["MNT-1"]
+    assert numbers("number=X") == []
+    # the page keeps the search in its form and in the links to further pages
+    page = client.get("/operations/tickets/?number=INC+0&status=new").content.decode()
+    assert 'name="number" value="INC 0"' in page
+
+
+def test_a_number_search_uses_the_number_index(bob: User) -> None:
+    from django.db import connection
+
+    from servicegate.operations import selectors
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the query plan checked here is SQLite's")
+    sql, params = selectors.ticket_list(bob, {"number": "INC00"}).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "ticket_number_idx" in plan
