@@ -13,16 +13,33 @@ from servicegate.operations.models import Customer, Ticket
 pytestmark = pytest.mark.django_db
 
 
-def test_filters(make_ticket: Callable[..., Ticket], customer: Customer, bob: User) -> None:
+@pytest.fixture
+def client(bob: User) -> Client:
+    client = Client()
+    client.force_login(bob)
+    return client
+
+
+@pytest.fixture
+def numbers(client: Client) -> Callable[[str], list[str]]:
+    """``numbers("kind=maintenance")``: the numbers the ticket API lists for a query."""
+
+    def listed(query: str) -> list[str]:
+        items = client.get(f"/api/v1/tickets/?{query}").json()["items"]
+        return sorted(t["number"] for t in items)
+
+    return listed
+
+
+def test_filters(
+    make_ticket: Callable[..., Ticket],
+    customer: Customer,
+    client: Client,
+    numbers: Callable[[str], list[str]],
+) -> None:
     make_ticket("INC-1", kind="incident", channel="remote")
     make_ticket("MNT-1", kind="maintenance", channel="on_site", priority="P4")
     make_ticket("EXT-1", source="servicenow")
-    client = Client()
-    client.force_login(bob)
-
-    def numbers(query: str) -> list[str]:
-        items = client.get(f"/api/v1/tickets/?{query}").json()["items"]
-        return sorted(t["number"] for t in items)
 
     assert numbers("kind=maintenance") == ["MNT-1"]
     assert numbers("channel=on_site") == ["MNT-1"]
@@ -35,16 +52,10 @@ def test_filters(make_ticket: Callable[..., Ticket], customer: Customer, bob: Us
 
 
 def test_number_finds_a_ticket_or_every_ticket_it_begins(
-    make_ticket: Callable[..., Ticket], bob: User
+    make_ticket: Callable[..., Ticket], client: Client, numbers: Callable[[str], list[str]]
 ) -> None:
     for number in ("INC0000045", "INC0000046", "INC0000450", "MNT-1"):
         make_ticket(number)
-    client = Client()
-    client.force_login(bob)
-
-    def numbers(query: str) -> list[str]:
-        items = client.get(f"/api/v1/tickets/?{query}").json()["items"]
-        return sorted(t["number"] for t in items)
 
     assert numbers("number=INC0000045") == ["INC0000045"]
     assert numbers("number=INC000004") == ["INC0000045", "INC0000046"]
