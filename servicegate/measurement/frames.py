@@ -72,74 +72,16 @@ def _code(field: str, names: tuple[str, ...]) -> Case:
 
 
 def _int_rows(qs: QuerySet[Any], width: int) -> IntArray:
-    """Run ``qs`` (a values_list of integers) with a raw cursor; rows as an (n, width) array.
-
-    PostgreSQL sends the rows as binary COPY, parsed by numpy in one go (no Python
-    object per value); SQLite's rows come through the driver.
-    """
+    """Run ``qs`` (a values_list of integers) with a raw cursor; rows as an (n, width) array."""
     try:
         sql, params = qs.query.sql_with_params()
     except EmptyResultSet:  # e.g. kind__in=[] when no promise is measured
         return np.zeros((0, width), dtype=np.int64)
-    if connection.vendor == "postgresql":
-        copied = _copied_int_rows(sql, params, width)
-        if copied is not None:
-            return copied
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width)
     return flat.reshape(len(rows), width)
-
-
-COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
-
-
-def _copied_int_rows(sql: str, params: Any, width: int) -> IntArray | None:
-    """The rows of ``sql`` through ``COPY … TO STDOUT (FORMAT binary)``.
-
-    Binary COPY frames each row as a field count and, per field, a length and the value
-    (big-endian); with integer columns and no NULL every row has the same layout, which
-    is read from the first row. None if the data is not like that (the caller then
-    fetches the rows the usual way).
-    """
-    connection.ensure_connection()
-    raw = connection.connection
-    assert raw is not None
-    with (
-        raw.cursor() as cursor,
-        cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT binary)", params) as copy,
-    ):
-        data = b"".join(bytes(block) for block in copy)
-    if not data.startswith(COPY_SIGNATURE):
-        return None
-    extension = int.from_bytes(data[15:19], "big")
-    body = memoryview(data)[19 + extension : len(data) - 2]  # without the -1 trailer
-    if len(body) == 0:
-        return np.zeros((0, width), dtype=np.int64)
-    sizes = []
-    offset = 2
-    for _ in range(width):
-        size = int.from_bytes(body[offset : offset + 4], "big", signed=True)
-        if size not in (2, 4, 8):
-            return None  # a NULL or a type that is not an integer
-        sizes.append(size)
-        offset += 4 + size
-    layout = [("count", ">i2")]
-    for i, size in enumerate(sizes):
-        layout += [(f"size{i}", ">i4"), (f"value{i}", f">i{size}")]
-    kind = np.dtype(layout)
-    if len(body) % kind.itemsize:
-        return None
-    rows = np.frombuffer(body, dtype=kind)
-    if (rows["count"] != width).any() or any(
-        (rows[f"size{i}"] != size).any() for i, size in enumerate(sizes)
-    ):
-        return None
-    out = np.empty((rows.size, width), dtype=np.int64)
-    for i in range(width):
-        out[:, i] = rows[f"value{i}"]
-    return out
 
 
 @dataclass(frozen=True)
