@@ -29,6 +29,14 @@ class TargetUnit(models.TextChoices):
     PERCENT = "percent", _("percent")
 
 
+#: A time unit's name for a target of exactly one ("≤ 1 hour", not "≤ 1 hours").
+SINGULAR_UNITS = {
+    TargetUnit.MINUTES: _("minute"),
+    TargetUnit.HOURS: _("hour"),
+    TargetUnit.BUSINESS_HOURS: _("business hour"),
+    TargetUnit.BUSINESS_DAYS: _("business day"),
+}
+
 TIME_UNITS = frozenset(
     {TargetUnit.MINUTES, TargetUnit.HOURS, TargetUnit.BUSINESS_HOURS, TargetUnit.BUSINESS_DAYS}
 )

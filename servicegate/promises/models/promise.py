@@ -16,6 +16,7 @@ from servicegate.catalog.models import Segment, ServiceProduct
 from servicegate.operations.models import Customer
 from servicegate.promises.choices import (
     METRIC_UNITS,
+    SINGULAR_UNITS,
     MakerRole,
     Metric,
     Priority,
@@ -205,6 +206,8 @@ class Promise(models.Model):
         prio = f" {self.priority}" if self.priority else ""
         target = f"{self.target_value.normalize():f}" if self.target_value else "?"
         unit = self.get_target_unit_display()
+        if self.target_value == 1 and self.target_unit in SINGULAR_UNITS:
+            unit = str(SINGULAR_UNITS[TargetUnit(self.target_unit)])
         if self.target_unit == TargetUnit.PERCENT:
             return f"{metric}{prio} ≥ {target} % ({pct})"
         return f"{pct} {metric}{prio} ≤ {target} {unit}"
