@@ -26,6 +26,7 @@ PAGES = (
     "/measurement/at-risk/",
     "/operations/tickets/",
     "/operations/tickets/?status=new",
+    "/operations/tickets/?number=SG-00500",
     "/api/v1/at-risk",
 )
 
