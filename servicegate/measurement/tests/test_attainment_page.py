@@ -121,3 +121,34 @@ def test_a_long_table_points_to_the_csv(
     html = client.get("/measurement/attainment/?group_by=customer").content.decode()
     assert len(_rows(html)) == 1
     assert "One more row is in the CSV download." in html
+
+
+@pytest.mark.parametrize("group_by", ["promise", "product", "segment", "channel", "priority"])
+@pytest.mark.parametrize("period", [None, "week", "month", "quarter"])
+def test_the_summary_answers_as_the_clocks_do(
+    make_promise: Callable[..., Any],
+    make_ticket: Callable[..., Any],
+    group_by: str,
+    period: str | None,
+) -> None:
+    from servicegate.measurement import selectors
+
+    # two promises with different levels on overlapping tickets, over two months
+    make_promise(target_value=Decimal(4), attainment_percent=Decimal(90))
+    make_promise(target_value=Decimal(2), attainment_percent=Decimal(80), metric="first_response")
+    for i in range(24):
+        make_ticket(
+            f"S-{i}",
+            [(0, "new"), (20 * (i % 5) + 10, "in_progress"), (40 * (i % 7) + 130, "resolved")],
+            opened=T0 - timedelta(days=2 * i),
+            priority=["P1", "P2", "P3"][i % 3],
+            channel=["remote", "on_site"][i % 2],
+        )
+    clocks_recompute(now=NOW)
+    summary = selectors._attainment_from_summary(group_by, period, None)
+    clocks = selectors._attainment_from_clocks(group_by, period, None)
+    assert [(a.group, a.period, a.n, a.met) for a in summary] == [
+        (a.group, a.period, a.n, a.met) for a in clocks
+    ]
+    assert [a.level for a in summary] == pytest.approx([a.level for a in clocks])
+    assert sum(a.n for a in summary) > 24
