@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection, models
+from django.utils.translation import gettext as _
 
 from servicegate.importers.reading import gc_paused
 from servicegate.importers.servicenow_columns import ColumnLog
@@ -121,7 +122,10 @@ def _write(staging: Staging, progress: Callable[[str], None] | None) -> WriteRes
     for index in INSTANTS if new_columns else ():  # the four instants, converted together
         new_columns[index] = adapt.many(new_columns[index])
     if progress:
-        progress(f"writing {len(new_rows)} new and {len(changed)} changed tickets")
+        progress(
+            _("writing %(new)d new and %(changed)d changed tickets")
+            % {"new": len(new_rows), "changed": len(changed)}
+        )
     insert_columns(Ticket, ("source", "external_id", *TICKET_FIELDS), new_columns)
     Ticket.objects.bulk_update(changed, list(_model_fields(TICKET_FIELDS)), batch_size=UPDATE_BATCH)
     result.tickets_created, result.tickets_updated = len(new_rows), len(changed)
@@ -130,7 +134,7 @@ def _write(staging: Staging, progress: Callable[[str], None] | None) -> WriteRes
     columns = _new_events(staging, ids, touched, technicians, adapt)
     count = len(columns[0])
     if progress:
-        progress(f"writing {count} new events")
+        progress(_("writing %(count)d new events") % {"count": count})
     insert_columns(TicketEvent, EVENT_FIELDS, columns)
     result.events_created = count
     return result
@@ -147,7 +151,7 @@ def _write_columns(
     tickets, derived, events = log.tickets, log.derived, log.events
     count = len(tickets["external_id"])
     if progress:
-        progress(f"writing {count} new tickets")
+        progress(_("writing %(count)d new tickets") % {"count": count})
     values: dict[str, list[Any]] = {
         "source": [staging.source] * count,
         "external_id": tickets["external_id"],
@@ -164,7 +168,7 @@ def _write_columns(
     ids = _ticket_ids(staging.source)
     ticket_ids = list(map(ids.__getitem__, tickets["external_id"]))
     if progress:
-        progress(f"writing {len(events['ticket'])} new events")
+        progress(_("writing %(count)d new events") % {"count": len(events["ticket"])})
     columns = {
         **events,
         "ticket_id": list(map(ticket_ids.__getitem__, events["ticket"])),

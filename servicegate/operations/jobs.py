@@ -33,7 +33,7 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
 
     def bytes_read(done: int, total: int) -> None:
         state["done"] = done
-        progress(done, total, "reading")
+        progress(done, total, translation.gettext("reading"))
 
     def stage(message: str) -> None:
         progress(state["done"], None, message)

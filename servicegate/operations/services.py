@@ -84,7 +84,7 @@ def tickets_import(
             raise ImportFailure.from_rows(staging.errors)
         rejected_file = str(_write_rejected(staging, rejected_path or rejected_path_for(path)))
     if stage_message:
-        stage_message("storing")
+        stage_message(_("storing"))
     summary: ImportSummary | None = None
     try:
         with transaction.atomic():

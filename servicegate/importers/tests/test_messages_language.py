@@ -61,3 +61,21 @@ def test_servicegate_language_switches_the_command_to_german(
         call_command("import", "servicenow", str(feb))
     assert str(failure.value).startswith(GERMAN)
     assert translation.get_language() == "en"  # the command's language does not leak
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("", "Imported good.csv: 1 rows, 1 tickets created"), ("de", "Importiert good.csv: 1 Zeilen")],
+)
+def test_the_summary_speaks_the_commands_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str, expected: str
+) -> None:
+    import io
+
+    good = tmp_path / "good.csv"
+    good.write_text(CSV.splitlines(keepends=True)[0] + CSV.splitlines(keepends=True)[1])
+    monkeypatch.setenv("SERVICEGATE_LANGUAGE", language)
+    out = io.StringIO()
+    call_command("import", "servicenow", str(good), stdout=out)
+    assert out.getvalue().startswith(expected)

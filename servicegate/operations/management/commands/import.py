@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from servicegate.importers.errors import ImportFailure
 from servicegate.importers.reading import ByteProgress
@@ -75,17 +76,29 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(summary.as_dict()))
             return
-        verb = "Checked (dry run, nothing stored)" if summary.dry_run else "Imported"
-        self.stdout.write(
-            f"{verb} {summary.file}: {summary.rows} rows, {summary.tickets_created} tickets"
-            f" created, {summary.tickets_updated} updated, {summary.events_created} events"
-            f" created in {summary.seconds:.2f} s ({summary.tickets_total} tickets and"
-            f" {summary.events_total} events in total)."
-        )
+        values = summary.as_dict()
+        if summary.dry_run:
+            text = _(
+                "Checked (dry run, nothing stored) %(file)s: %(rows)d rows, %(tickets_created)d"
+                " tickets created, %(tickets_updated)d updated, %(events_created)d events"
+                " created in %(seconds).2f s (%(tickets_total)d tickets and %(events_total)d"
+                " events in total)."
+            )
+        else:
+            text = _(
+                "Imported %(file)s: %(rows)d rows, %(tickets_created)d tickets created,"
+                " %(tickets_updated)d updated, %(events_created)d events created in"
+                " %(seconds).2f s (%(tickets_total)d tickets and %(events_total)d events in"
+                " total)."
+            )
+        self.stdout.write(text % values)
         if summary.rejected:
             self.stdout.write(
-                f"{summary.rejected} invalid rows were skipped; they are listed with their"
-                f" reasons in {summary.rejected_file}."
+                _(
+                    "%(rejected)d invalid rows were skipped; they are listed with their"
+                    " reasons in %(rejected_file)s."
+                )
+                % values
             )
 
 
