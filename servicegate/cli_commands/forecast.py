@@ -26,11 +26,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from servicegate.cli_commands.staffing import parse_duration, print_table, run_safely
+from servicegate.engines.backtesting import Backtest, backtest
 from servicegate.engines.forecasting import (
-    Backtest,
     CountSeries,
     Freq,
-    backtest,
     count_arrivals,
     forecast_counts,
 )

@@ -17,13 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 
+from servicegate.engines.backtesting import Backtest, backtest
 from servicegate.engines.calendars import Calendar
 from servicegate.engines.forecasting import (
-    Backtest,
     CountSeries,
     Forecast,
     Freq,
-    backtest,
     count_arrivals,
     forecast_counts,
     local_wallclock,

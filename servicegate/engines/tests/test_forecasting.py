@@ -17,14 +17,13 @@ import pytest
 from numpy.typing import NDArray
 
 from servicegate.cli_commands import forecast as forecast_cli
+from servicegate.engines.backtesting import backtest, seasonal_naive
 from servicegate.engines.forecasting import (
     CountSeries,
     Freq,
-    backtest,
     count_arrivals,
     forecast_counts,
     local_wallclock,
-    seasonal_naive,
 )
 from servicegate.engines.queueing import PlanningInputError
 from servicegate.engines.simulation import poisson_arrivals
