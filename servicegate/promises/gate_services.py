@@ -43,12 +43,24 @@ GATE_FIELDS = (
 )
 CRITERION_FIELDS = ("order", "question", "required_evidence", "mandatory", "is_active")
 
-# Deciding a review of a promise in this state at this gate moves the promise.
+# Deciding a review of a promise in this state at this gate moves the promise: G1 approves
+# or rejects; a passed G3 starts the service; a passed G4 keeps the promise in service.
+# A failed G3 or G4 leaves the promise where it is, with the counter-proposal on record
+# (retiring a promise stays an explicit step). G2 moves nothing: committing is Sales'
+# own step, which the handover review does not replace.
 DECISION_MOVES: dict[tuple[str, str], dict[str, str]] = {
     ("G1", PromiseState.FEASIBILITY_REVIEW): {
         Decision.PASS: PromiseState.APPROVED,
         Decision.PASS_WITH_CONDITIONS: PromiseState.APPROVED,
         Decision.FAIL: PromiseState.REJECTED,
+    },
+    ("G3", PromiseState.COMMITTED): {
+        Decision.PASS: PromiseState.IN_SERVICE,
+        Decision.PASS_WITH_CONDITIONS: PromiseState.IN_SERVICE,
+    },
+    ("G4", PromiseState.UNDER_REVIEW): {
+        Decision.PASS: PromiseState.IN_SERVICE,
+        Decision.PASS_WITH_CONDITIONS: PromiseState.IN_SERVICE,
     },
 }
 
@@ -240,7 +252,7 @@ def gate_review_decide(
     conditions: str = "",
     counter_proposal: str = "",
 ) -> GateReview:
-    """Decide an open review; a G1 decision moves its promise (pass → approved, fail → rejected).
+    """Decide an open review; the decision may move its promise (see DECISION_MOVES).
 
     Passing needs every mandatory criterion answered and evidence; passing with
     conditions needs the conditions; failing needs a counter-proposal.

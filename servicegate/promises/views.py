@@ -272,7 +272,7 @@ def review_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @capability_required("view_servicegate")
 def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Decide a review; a G1 decision moves the promise."""
+    """Decide a review; G1, G3 and G4 decisions can move the promise (DECISION_MOVES)."""
     review = get_object_or_404(reviews_with_checklists(GateReview.objects.all()), pk=pk)
     form = DecisionForm(request.POST)
     if form.is_valid():

@@ -140,3 +140,59 @@ def test_stale_gate_edit_is_refused(quinn: User) -> None:
     services.gate_definition_update(gate=gate, by=quinn, version=1, name="Start")
     with pytest.raises(services.ConcurrentEditError):
         services.gate_definition_update(gate=gate, by=quinn, version=1, name="Go")
+
+
+def _review(code: str, promise: Promise, by: User) -> GateReview:
+    review = services.gate_review_open(
+        gate=GateDefinition.objects.get(code=code), promise=promise, by=by
+    )
+    _complete(review, by)
+    return review
+
+
+def test_a_passed_g3_starts_the_service(
+    draft: Promise, bob: User, move: Callable[..., Promise]
+) -> None:
+    promise = move(draft, "feasibility_review", "approved", "committed")
+    review = _review("G3", promise, bob)
+    services.gate_review_decide(review=review, decision="pass", by=bob)
+    promise.refresh_from_db()
+    assert promise.state == "in_service"
+
+
+def test_a_failed_g3_leaves_the_promise_committed(
+    draft: Promise, bob: User, move: Callable[..., Promise]
+) -> None:
+    promise = move(draft, "feasibility_review", "approved", "committed")
+    review = _review("G3", promise, bob)
+    services.gate_review_decide(
+        review=review, decision="fail", by=bob, counter_proposal="Register the assets first"
+    )
+    promise.refresh_from_db()
+    assert promise.state == "committed"
+
+
+@pytest.mark.parametrize(("decision", "state"), [("pass", "in_service"), ("fail", "under_review")])
+def test_g4_keeps_a_promise_in_service_or_leaves_it_under_review(
+    draft: Promise,
+    quinn: User,
+    move: Callable[..., Promise],
+    decision: str,
+    state: str,
+) -> None:
+    promise = move(draft, "feasibility_review", "approved", "committed", "in_service")
+    promise = move(promise, "under_review")
+    review = _review("G4", promise, quinn)
+    services.gate_review_decide(
+        review=review, decision=decision, by=quinn, counter_proposal="Promise 8 hours"
+    )
+    promise.refresh_from_db()
+    assert promise.state == state
+
+
+def test_a_passed_g2_moves_nothing(draft: Promise, bob: User, move: Callable[..., Promise]) -> None:
+    promise = move(draft, "feasibility_review", "approved")
+    review = _review("G2", promise, bob)
+    services.gate_review_decide(review=review, decision="pass", by=bob)
+    promise.refresh_from_db()
+    assert promise.state == "approved"  # committing stays Sales' step
