@@ -170,3 +170,21 @@ def test_tickets_no_promise_can_apply_to_do_not_disturb_the_others(
     assert clock_of(measured).state == "met"
     assert clock_of(late).paused_s == (400 - 60) * 60
     assert clock_of(late).business_elapsed_s == 3600
+
+
+def test_clocks_carry_the_tickets_customer_team_channel_and_priority(
+    make_promise: Callable[..., Any], make_ticket: Callable[..., Any], customer: Any
+) -> None:
+    make_promise()
+    make_ticket(
+        "A", [(0, "new"), (60, "resolved")], opened=T0, channel="on_site", assignment_group="North"
+    )
+    make_ticket("B", [(0, "new", "P1"), (30, "resolved")], opened=T0, assignment_group="South")
+    clocks_recompute(now=NOW)
+    got = sorted(
+        Clock.objects.values_list("ticket__number", "customer_id", "team", "channel", "priority")
+    )
+    assert got == [
+        ("A", customer.pk, "North", "on_site", "P2"),
+        ("B", customer.pk, "South", "remote", "P1"),
+    ]
