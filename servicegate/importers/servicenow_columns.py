@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from servicegate.importers import servicenow_format as fmt
 from servicegate.importers.arrow import Column, header_line, read_columns
 from servicegate.importers.dates import DateParser
 from servicegate.importers.reading import ByteProgress, Source
@@ -100,8 +101,6 @@ def read(
     ``checks(header)`` validates the header (raising ImportFailure like the row reader)
     and returns the column positions.
     """
-    from servicegate.importers import servicenow as sn
-
     header = header_line(source, encoding)
     if header is None:
         return None
@@ -112,7 +111,7 @@ def read(
     if got is None or not got[1]:
         return None
     col, rows = got
-    if not sn.NO_NUMBER.isdisjoint(col["number"].values):
+    if not fmt.NO_NUMBER.isdisjoint(col["number"].values):
         return None
     dates = _dates(col, parse_date)
     counts = _counts(col)
@@ -122,7 +121,7 @@ def read(
     log = ColumnLog(rows=rows)
     order, starts, ends, last_row = _arrange(col, dates["sys_updated_at"])
     states = col["incident_state"]
-    status_of = [sn.STATUS_OF.get(s, sn.OTHER) for s in states.values]
+    status_of = [fmt.STATUS_OF.get(s, fmt.OTHER) for s in states.values]
     status_codes = states.codes[order]
     at_values = dates["sys_updated_at"]
     at = list(map(at_values.__getitem__, col["sys_updated_at"].codes[order].tolist()))
@@ -132,7 +131,7 @@ def read(
         "at": at,
         "status": list(map(status_of.__getitem__, status_codes.tolist())),
         "source_status": states.expand(order),
-        "priority": _mapped(col["priority"], sn.priority_of, order),
+        "priority": _mapped(col["priority"], fmt.priority_of, order),
         "assignment_group": _mapped(col["assignment_group"], _unmiss, order),
         "resource": _mapped(col["assigned_to"], _unmiss, order),
     }
@@ -145,12 +144,12 @@ def read(
     log.tickets = {
         "external_id": pick("number", col["number"].values),
         "line": (last_row + 2).tolist(),
-        "priority": pick("priority", [sn.priority_of(v) for v in priorities]),
+        "priority": pick("priority", [fmt.priority_of(v) for v in priorities]),
         "source_priority": pick("priority", [_unmiss(v) for v in priorities]),
         "category": pick("category", [_unmiss(v) for v in col["category"].values]),
         "channel": pick(
             "contact_type",
-            [sn.CONTACT_CHANNEL.get(v, "remote") for v in col["contact_type"].values],
+            [fmt.CONTACT_CHANNEL.get(v, "remote") for v in col["contact_type"].values],
         ),
         "assignment_group": pick("assignment_group", _values(col["assignment_group"])),
         "resource": pick("assigned_to", _values(col["assigned_to"])),
@@ -180,38 +179,32 @@ def _mapped(column: Column, convert: Callable[[str], Any], order: np.ndarray) ->
 
 def _dates(col: dict[str, Column], parse_date: DateParser) -> dict[str, list[Any]] | None:
     """Each date column's distinct values parsed (None for missing); None if one fails."""
-    from servicegate.importers import servicenow as sn
-
     parsed: dict[str, list[Any]] = {}
-    for name in sn.DATE_COLUMNS:
+    for name in fmt.DATE_COLUMNS:
         values = col[name].values
-        if name in sn.REQUIRED and not sn.NO_NUMBER.isdisjoint(values):
+        if name in fmt.REQUIRED and not fmt.NO_NUMBER.isdisjoint(values):
             return None  # a required date is missing
         try:
-            parsed[name] = [None if v in sn.NO_NUMBER else parse_date(v) for v in values]
+            parsed[name] = [None if v in fmt.NO_NUMBER else parse_date(v) for v in values]
         except ValueError:
             return None
     return parsed
 
 
 def _counts(col: dict[str, Column]) -> dict[str, list[int]] | None:
-    from servicegate.importers import servicenow as sn
-
     counts: dict[str, list[int]] = {}
-    for name in sn.COUNT_COLUMNS:
+    for name in fmt.COUNT_COLUMNS:
         values = col[name].values
-        if not all(v == sn.MISSING or (v.isascii() and v.isdigit()) for v in values):
+        if not all(v == fmt.MISSING or (v.isascii() and v.isdigit()) for v in values):
             return None
-        counts[name] = [0 if v == sn.MISSING else int(v) for v in values]
+        counts[name] = [0 if v == fmt.MISSING else int(v) for v in values]
     return counts
 
 
 def _flags(values: list[str]) -> list[bool | None] | None:
-    from servicegate.importers import servicenow as sn
-
-    if not all(v.lower() in sn.FLAGS for v in values):
+    if not all(v.lower() in fmt.FLAGS for v in values):
         return None
-    return [sn.FLAGS[v.lower()] for v in values]
+    return [fmt.FLAGS[v.lower()] for v in values]
 
 
 def _arrange(

@@ -231,44 +231,42 @@ def summary_rows(*, promise_ids: Iterable[int] | None = None) -> QuerySet[ClockS
     return rows
 
 
+def _promise_cells(
+    promises: list[Promise], period: str | None
+) -> dict[tuple[int, date | None], tuple[int, int]]:
+    """``(promise id, period start or None) → (decided, met)`` from the daily summary."""
+    cells = summary_rows(promise_ids=[p.pk for p in promises])
+    keys = ["promise_id"]
+    if period:
+        cells = cells.annotate(period=PeriodStart("day", period, of_date=True))
+        keys.append("period")
+    rows = cells.values(*keys).annotate(total=Sum("n"), kept=Sum("met"))
+    return {(r["promise_id"], r.get("period")): (r["total"] or 0, r["kept"] or 0) for r in rows}
+
+
 def trend(
     *, promises: list[Promise], period: str
 ) -> tuple[list[date], dict[int, list[Attainment]]]:
     """Per promise: attainment per period from the daily summary (one small query)."""
-    cells: dict[tuple[int, date], list[int]] = {}
-    rows = (
-        summary_rows(promise_ids=[p.pk for p in promises])
-        .annotate(period=PeriodStart("day", period, of_date=True))
-        .values("promise_id", "period")
-        .annotate(total=Sum("n"), kept=Sum("met"))
-        .values_list("promise_id", "period", "total", "kept")
-    )
-    for pid, start, n, met in rows:
-        cells[(pid, start)] = [n or 0, met or 0]
-    periods = sorted({d for _p, d in cells})
+    cells = _promise_cells(promises, period)
+    periods = sorted({d for _p, d in cells if d is not None})
     result = {}
     for p in promises:
         level = float(p.attainment_percent) / 100
         name = str(p)  # translated display values: once per promise, not per period
         result[p.pk] = [
-            attainment_of(name, d, *_pair(cells.get((p.pk, d))), level) for d in periods
+            attainment_of(name, d, *cells.get((p.pk, d), (0, 0)), level) for d in periods
         ]
     return periods, result
 
 
 def overall(*, promises: list[Promise]) -> list[Attainment]:
     """Per promise, in the given order: attainment over all its decided clocks."""
-    totals = dict.fromkeys((p.pk for p in promises), (0, 0))
-    rows = (
-        summary_rows(promise_ids=list(totals))
-        .values("promise_id")
-        .annotate(n=Sum("n"), met=Sum("met"))
-        .values_list("promise_id", "n", "met")
-    )
-    for pid, n, met in rows:
-        totals[pid] = (n or 0, met or 0)
+    cells = _promise_cells(promises, None)
     return [
-        attainment_of(str(p), None, *totals[p.pk], float(p.attainment_percent) / 100)
+        attainment_of(
+            str(p), None, *cells.get((p.pk, None), (0, 0)), float(p.attainment_percent) / 100
+        )
         for p in promises
     ]
 

@@ -13,10 +13,14 @@ from servicegate.promises.models import GateDefinition, GateReview, Promise
 from servicegate.promises.tests.conftest import login
 
 
-def _g1(promise: Promise, by: User) -> GateReview:
+def _open(code: str, promise: Promise, by: User) -> GateReview:
     return services.gate_review_open(
-        gate=GateDefinition.objects.get(code="G1"), promise=promise, by=by
+        gate=GateDefinition.objects.get(code=code), promise=promise, by=by
     )
+
+
+def _g1(promise: Promise, by: User) -> GateReview:
+    return _open("G1", promise, by)
 
 
 def _complete(review: GateReview, by: User) -> None:
@@ -143,9 +147,7 @@ def test_stale_gate_edit_is_refused(quinn: User) -> None:
 
 
 def _review(code: str, promise: Promise, by: User) -> GateReview:
-    review = services.gate_review_open(
-        gate=GateDefinition.objects.get(code=code), promise=promise, by=by
-    )
+    review = _open(code, promise, by)
     _complete(review, by)
     return review
 
