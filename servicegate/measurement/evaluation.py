@@ -107,10 +107,14 @@ def status_times(tickets: TicketFrame, events: EventFrame, now: int) -> IntArray
     return out
 
 
-def causes(times: IntArray, reassignments: IntArray) -> list[str]:
-    """The dominant cause per ticket: reassignments if many, else the longest status."""
-    longest = np.argmax(times, axis=1)
-    names = np.array(CAUSES, dtype=object)[longest]
-    names = np.where(times.max(axis=1) == 0, "", names)
-    names = np.where(reassignments >= REASSIGNMENT_CAUSE, BreachCause.REASSIGNMENTS, names)
-    return [str(x) for x in names]
+CAUSE_NAMES: tuple[str, ...] = tuple(str(c) for c in ("", *CAUSES, BreachCause.REASSIGNMENTS))
+
+
+def causes(times: IntArray, reassignments: IntArray) -> IntArray:
+    """The dominant cause per ticket, as an index into ``CAUSE_NAMES`` (0: none).
+
+    Reassignments if many, else the status the ticket spent longest in.
+    """
+    codes = np.argmax(times, axis=1) + 1
+    codes = np.where(times.max(axis=1) == 0, 0, codes)
+    return np.where(reassignments >= REASSIGNMENT_CAUSE, len(CAUSE_NAMES) - 1, codes)

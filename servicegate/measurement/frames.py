@@ -10,6 +10,7 @@ driver's cost is per value fetched, and an event has millions of siblings.
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -71,17 +72,63 @@ def _code(field: str, names: tuple[str, ...]) -> Case:
     return Case(*whens, default=Value(-1), output_field=IntegerField())
 
 
-def _int_rows(qs: QuerySet[Any], width: int) -> IntArray:
-    """Run ``qs`` (a values_list of integers) with a raw cursor; rows as an (n, width) array."""
+def int_rows(qs: QuerySet[Any], width: int, order: str = "c0") -> IntArray:
+    """Run ``qs`` (a values_list of integers) and return its rows as an (n, width) array.
+
+    The driver's cost is per value fetched (a Python object each), so the database
+    concatenates the whole result into one value: SQLite a text of decimal numbers
+    (``group_concat`` over the ordered query, parsed by numpy), PostgreSQL a byte string
+    of big-endian 64-bit integers (``string_agg(int8send(…) ORDER BY order)``). Columns
+    of ``qs`` beyond ``width`` only order the rows (``order`` names columns as ``cN``).
+    Other databases, or a result that does not come back whole and ordered by its first
+    column, take the row-by-row path.
+    """
     try:
         sql, params = qs.query.sql_with_params()
     except EmptyResultSet:  # e.g. kind__in=[] when no promise is measured
         return np.zeros((0, width), dtype=np.int64)
+    selected = len(qs.query.values_select) + len(qs.query.annotation_select)
+    names = [f"c{i}" for i in range(selected)]
+    head = f"WITH sub({', '.join(names)}) AS ({sql}) SELECT COUNT(*), "
+    fast: IntArray | None = None
+    if connection.vendor == "sqlite":
+        row = " || ',' || ".join(names[:width])
+        fast = _concatenated(f"{head}group_concat({row}) FROM sub", params, width, _decimal)
+    elif connection.vendor == "postgresql":
+        row = " || ".join(f"int8send({n}::bigint)" for n in names[:width])
+        agg = f"string_agg({row}, ''::bytea ORDER BY {order})"
+        fast = _concatenated(f"{head}{agg} FROM sub", params, width, _binary)
+    if fast is not None:
+        return fast
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width)
-    return flat.reshape(len(rows), width)
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows) * len(names))
+    return flat.reshape(len(rows), len(names))[:, :width]
+
+
+def _decimal(value: Any) -> IntArray:
+    return np.fromstring(value, dtype=np.int64, sep=",")
+
+
+def _binary(value: Any) -> IntArray:
+    return np.frombuffer(bytes(value), dtype=">i8").astype(np.int64)
+
+
+def _concatenated(sql: str, params: Any, width: int, parse: Any) -> IntArray | None:
+    """The rows of a one-value aggregate query, or None when they are not whole or ordered."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        count, value = cursor.fetchone()
+    if not count:
+        return np.zeros((0, width), dtype=np.int64)
+    flat = parse(value) if value is not None else np.zeros(0, dtype=np.int64)
+    if flat.size != count * width:  # a NULL value left a row out
+        return None
+    rows = flat.reshape(count, width)
+    if count > 1 and bool((rows[1:, 0] < rows[:-1, 0]).any()):
+        return None
+    return rows
 
 
 @dataclass(frozen=True)
@@ -129,7 +176,7 @@ def load_tickets(tickets: QuerySet[Ticket]) -> TicketFrame:
             "_sla",
         )
     )
-    a = _int_rows(qs, 8)
+    a = int_rows(qs, 8)
     return TicketFrame(a[:, 0], a[:, 1], a[:, 2], a[:, 3], a[:, 4], a[:, 5], a[:, 6], a[:, 7])
 
 
@@ -153,9 +200,65 @@ def load_events(events: QuerySet[TicketEvent]) -> EventFrame:
     qs = (
         events.order_by("ticket_id", "at", "seq")
         .annotate(_packed=ExpressionWrapper(packed, output_field=BigIntegerField()))
-        .values_list("ticket_id", "_packed")
+        .values_list("ticket_id", "_packed", "seq")
     )
-    a = _int_rows(qs, 2)
-    code = a[:, 1]
-    at = (code >> 8) - EPOCH_SHIFT
-    return EventFrame(a[:, 0], at, ((code >> 3) & 31) - 1, (code & 7) - 1)
+    a = int_rows(qs, 2, order=f"c0, c1 / {1 << 8}, c2")
+    return unpack_events(a[:, 0], a[:, 1])
+
+
+def pack_events(events: EventFrame) -> IntArray:
+    """Each event's instant, status and priority in one integer (see ``EPOCH_SHIFT``)."""
+    return ((events.at + EPOCH_SHIFT) << 8) | ((events.status + 1) << 3) | (events.priority + 1)
+
+
+def unpack_events(ticket: IntArray, packed: IntArray) -> EventFrame:
+    """The events of :func:`pack_events`, with their tickets' ids."""
+    at = (packed >> 8) - EPOCH_SHIFT
+    return EventFrame(ticket, at, ((packed >> 3) & 31) - 1, (packed & 7) - 1)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Text fields of tickets, aligned with a frame; ``hash`` digests each ticket's values."""
+
+    values: dict[str, npt.NDArray[np.object_]]
+    hash: IntArray
+
+
+def load_labels(tickets: QuerySet[Ticket], ids: IntArray, fields: tuple[str, ...]) -> Labels:
+    """Text fields of ``tickets`` as object arrays aligned with the sorted ``ids``.
+
+    One grouped query: each distinct combination of the fields comes back once, with its
+    tickets' ids concatenated as in :func:`_int_rows`; a ticket not found keeps ``""``.
+    """
+    out = {f: np.full(ids.size, "", dtype=object) for f in fields}
+    digest = np.zeros(ids.size, dtype=np.int64)
+    try:
+        sql, params = tickets.order_by().values_list(*fields, "id").query.sql_with_params()
+    except EmptyResultSet:
+        return Labels(out, digest)
+    keys = [f"k{i}" for i in range(len(fields))]
+    head = f"WITH sub({', '.join(keys)}, c) AS ({sql}) SELECT {', '.join(keys)}, COUNT(*), "
+    tail = f" FROM sub GROUP BY {', '.join(keys)}"
+    groups: list[tuple[tuple[Any, ...], IntArray]] = []
+    with connection.cursor() as cursor:
+        if connection.vendor in ("sqlite", "postgresql"):
+            sqlite = connection.vendor == "sqlite"
+            agg = "group_concat(c)" if sqlite else "string_agg(int8send(c::bigint), ''::bytea)"
+            cursor.execute(head + agg + tail, params)
+            for *key, count, value in cursor.fetchall():
+                members = (_decimal if sqlite else _binary)(value)
+                if members.size != count:
+                    raise ValueError("ticket ids did not come back whole")
+                groups.append((tuple(key), members))
+        else:
+            cursor.execute(sql, params)
+            for *key, pk in cursor.fetchall():
+                groups.append((tuple(key), np.array([pk], dtype=np.int64)))
+    for key, members in groups:
+        pos = np.clip(np.searchsorted(ids, members), 0, max(ids.size - 1, 0))
+        pos = pos[ids[pos] == members] if ids.size else pos[:0]
+        for field, value in zip(fields, key, strict=True):
+            out[field][pos] = value
+        digest[pos] = zlib.crc32("\x1f".join(map(str, key)).encode())
+    return Labels(out, digest)

@@ -61,7 +61,12 @@ def run_recompute(job: Job, progress: Progress) -> dict[str, Any]:
         progress(done, total, message)
 
     result = clocks_recompute(promise=promise, calendar=calendar, progress=report)
-    return {"tickets": result.tickets, "clocks": result.clocks, "seconds": result.seconds}
+    return {
+        "tickets": result.tickets,
+        "clocks": result.clocks,
+        "written": result.written,
+        "seconds": result.seconds,
+    }
 
 
 def clock_fields(promise: Promise) -> tuple[Any, ...]:

@@ -71,7 +71,10 @@ class Clock(models.Model):
     team = models.CharField(_("team"), max_length=200, blank=True)
     channel = models.CharField(_("channel"), max_length=16, blank=True)
     priority = models.CharField(_("priority"), max_length=2, blank=True)
-    computed_at = models.DateTimeField(_("computed at"))
+    computed_at = models.DateTimeField(_("computed at"))  # when these values were written
+    # A digest of every value above but computed_at: a recomputation rewrites only the
+    # clocks whose digest changed (see measurement.clockrows).
+    fingerprint = models.BigIntegerField(_("fingerprint"), default=0, editable=False)
 
     class Meta:
         ordering = ["ticket_id", "promise_id"]

@@ -13,6 +13,13 @@ from servicegate.team.models import Technician
 NATIVE_SOURCE = "servicegate"
 
 
+class TicketManager(models.Manager["Ticket"]):
+    """Tickets without their packed event timeline, which only the clock computation reads."""
+
+    def get_queryset(self) -> models.QuerySet[Ticket]:
+        return super().get_queryset().defer("timeline")
+
+
 class Ticket(models.Model):
     """A reactive ticket or preventive work order.
 
@@ -72,6 +79,12 @@ class Ticket(models.Model):
     reassignment_count = models.PositiveIntegerField(_("reassignments"), default=0)
     reopen_count = models.PositiveIntegerField(_("reopenings"), default=0)
     source_made_sla = models.BooleanField(_("SLA met (source)"), null=True, blank=True)
+    # The ticket's events packed for the clock computation (see measurement.timelines):
+    # derived from the events and emptied (NULL) by a database trigger whenever one is
+    # added or removed, so it is never older than the events.
+    timeline = models.BinaryField(_("packed event timeline"), null=True, editable=False)
+
+    objects = TicketManager()
 
     class Meta:
         ordering = ["-opened_at", "-id"]

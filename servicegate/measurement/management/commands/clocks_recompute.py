@@ -35,5 +35,6 @@ class Command(BaseCommand):
 
         result = clocks_recompute(promise=promise, calendar=calendar, progress=progress)
         self.stdout.write(
-            f"{result.clocks:,} clocks on {result.tickets:,} tickets in {result.seconds:.1f} s"
+            f"{result.clocks:,} clocks on {result.tickets:,} tickets in {result.seconds:.1f} s "
+            f"({result.written:,} changed and written)"
         )

@@ -1,0 +1,129 @@
+"""Packed event timelines: built from the events, emptied by the database on every new
+event, and equal to reading the events themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+
+from servicegate.importers.writer import EVENT_FIELDS, insert_columns
+from servicegate.measurement.frames import EventFrame, load_events
+from servicegate.measurement.services import clocks_recompute
+from servicegate.measurement.tests.conftest import NOW, T0
+from servicegate.measurement.timelines import FORMAT, ticket_events
+from servicegate.operations.models import Ticket, TicketEvent
+
+FIELDS = ("ticket", "at", "status", "priority")
+
+
+def _same(a: EventFrame, b: EventFrame) -> None:
+    for f in FIELDS:
+        np.testing.assert_array_equal(getattr(a, f), getattr(b, f), err_msg=f)
+
+
+def _world(make_ticket: Callable[..., Ticket]) -> list[Ticket]:
+    return [
+        make_ticket("T-1", [(0, "new"), (30, "in_progress"), (90, "resolved")]),
+        # two events in the same second: their order is their sequence number
+        make_ticket("T-2", [(0, "new"), (10, "assigned"), (10, "in_progress"), (50, "resolved")]),
+        make_ticket("T-3", [(0, "new", "P1"), (20, "awaiting_customer", "P3"), (70, "resolved")]),
+        make_ticket("T-4", [(0, "new")]),
+    ]
+
+
+def _format(ticket: Ticket) -> int:
+    """The header of a stored timeline."""
+    assert ticket.timeline is not None
+    return int.from_bytes(bytes(ticket.timeline)[:8], "little")
+
+
+def _ids() -> np.ndarray:
+    return np.array(sorted(Ticket.objects.values_list("pk", flat=True)), dtype=np.int64)
+
+
+def test_timelines_are_built_stored_and_read_back_equal(make_ticket: Callable[..., Any]) -> None:
+    _world(make_ticket)
+    # events stored out of time order: sequence 1 is the later one
+    late = make_ticket("T-5", [(0, "new")])
+    TicketEvent.objects.create(ticket=late, seq=2, at=T0 - timedelta(minutes=5), status="new")
+    expected = load_events(TicketEvent.objects.all())
+    assert not Ticket.objects.filter(timeline__isnull=False).exists()
+
+    built = ticket_events(Ticket.objects.all(), _ids())
+
+    _same(built, expected)
+    assert not Ticket.objects.filter(timeline__isnull=True).exists()
+    assert _format(Ticket.objects.get(number="T-1")) == FORMAT
+    # the second read comes from the stored timelines alone
+    _same(ticket_events(Ticket.objects.all(), _ids()), expected)
+    # the late event comes first in T-5's timeline
+    t5 = built.ticket == late.pk
+    assert built.at[t5].tolist() == sorted(built.at[t5].tolist())
+
+
+def test_a_subset_of_tickets_reads_only_theirs(make_ticket: Callable[..., Any]) -> None:
+    tickets = _world(make_ticket)
+    some = np.array(sorted([tickets[0].pk, tickets[2].pk]), dtype=np.int64)
+    events = ticket_events(Ticket.objects.all(), some)
+    assert set(events.ticket.tolist()) == set(some.tolist())
+    # only the tickets asked for were rebuilt
+    assert set(Ticket.objects.filter(timeline__isnull=False).values_list("pk", flat=True)) == set(
+        some.tolist()
+    )
+
+
+def test_a_new_event_empties_the_timeline(make_ticket: Callable[..., Any]) -> None:
+    t1, t2, *_ = _world(make_ticket)
+    ticket_events(Ticket.objects.all(), _ids())
+    # through the ORM
+    TicketEvent.objects.create(ticket=t1, seq=9, at=T0 + timedelta(hours=5), status="closed")
+    assert Ticket.objects.get(pk=t1.pk).timeline is None
+    assert Ticket.objects.get(pk=t2.pk).timeline is not None
+    # through the importers' bulk writer
+    values = {"ticket_id": t2.pk, "seq": 9, "at": _db_instant(T0 + timedelta(hours=6))}
+    values |= {"status": "closed", "technician_id": None}
+    insert_columns(TicketEvent, EVENT_FIELDS, [[values.get(f, "")] for f in EVENT_FIELDS])
+    assert Ticket.objects.get(pk=t2.pk).timeline is None
+    # and the next read includes both new events
+    events = ticket_events(Ticket.objects.all(), _ids())
+    _same(events, load_events(TicketEvent.objects.all()))
+
+
+def _db_instant(value: Any) -> Any:
+    from servicegate.importers.writer import datetime_adapter
+
+    return datetime_adapter()(value)
+
+
+def test_a_timeline_of_another_format_is_rebuilt(make_ticket: Callable[..., Any]) -> None:
+    t1, *_ = _world(make_ticket)
+    ticket_events(Ticket.objects.all(), _ids())
+    Ticket.objects.filter(pk=t1.pk).update(timeline=(FORMAT + 1).to_bytes(8, "little"))
+    _same(ticket_events(Ticket.objects.all(), _ids()), load_events(TicketEvent.objects.all()))
+    assert _format(Ticket.objects.get(pk=t1.pk)) == FORMAT
+
+
+def test_recompute_gives_the_same_clocks_from_timelines(
+    make_promise: Callable[..., Any], make_ticket: Callable[..., Any]
+) -> None:
+    make_promise()
+    make_promise(metric="first_response", target_value=1)
+    _world(make_ticket)
+    from servicegate.measurement.models import Clock
+
+    def clocks() -> list[tuple[Any, ...]]:
+        return list(
+            Clock.objects.order_by("ticket_id", "promise_id").values_list(
+                "ticket_id", "promise_id", "state", "deadline", "business_elapsed_s", "paused_s"
+            )
+        )
+
+    first = clocks_recompute(now=NOW)  # timelines built from the events
+    before = clocks()
+    Clock.objects.all().delete()
+    second = clocks_recompute(now=NOW)  # timelines read
+    assert first.clocks == second.clocks == len(before) > 0
+    assert clocks() == before
