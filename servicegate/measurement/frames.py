@@ -72,16 +72,18 @@ def _code(field: str, names: tuple[str, ...]) -> Case:
     return Case(*whens, default=Value(-1), output_field=IntegerField())
 
 
-def int_rows(qs: QuerySet[Any], width: int, order: str = "c0") -> IntArray:
+def int_rows(qs: QuerySet[Any], width: int, order: str = "c0", *, ordered: bool = True) -> IntArray:
     """Run ``qs`` (a values_list of integers) and return its rows as an (n, width) array.
 
     The driver's cost is per value fetched (a Python object each), so the database
     concatenates the whole result into one value: SQLite a text of decimal numbers
     (``group_concat`` over the ordered query, parsed by numpy), PostgreSQL a byte string
-    of big-endian 64-bit integers (``string_agg(int8send(…) ORDER BY order)``). Columns
-    of ``qs`` beyond ``width`` only order the rows (``order`` names columns as ``cN``).
-    Other databases, or a result that does not come back whole and ordered by its first
-    column, take the row-by-row path.
+    of big-endian 64-bit integers (``string_agg(int8send(…))``, each row's values in one
+    piece). Both aggregate in the order of the query; when rows must also keep an order
+    within equal first columns, ``order`` makes PostgreSQL's aggregate sort by it
+    (columns named ``cN``; columns of ``qs`` beyond ``width`` may serve only there).
+    Other databases, or a result that does not come back whole (and, if ``ordered``,
+    ordered by its first column), take the row-by-row path.
     """
     try:
         sql, params = qs.query.sql_with_params()
@@ -93,11 +95,14 @@ def int_rows(qs: QuerySet[Any], width: int, order: str = "c0") -> IntArray:
     fast: IntArray | None = None
     if connection.vendor == "sqlite":
         row = " || ',' || ".join(names[:width])
-        fast = _concatenated(f"{head}group_concat({row}) FROM sub", params, width, _decimal)
+        fast = _concatenated(
+            f"{head}group_concat({row}) FROM sub", params, width, _decimal, ordered
+        )
     elif connection.vendor == "postgresql":
         row = " || ".join(f"int8send({n}::bigint)" for n in names[:width])
-        agg = f"string_agg({row}, ''::bytea ORDER BY {order})"
-        fast = _concatenated(f"{head}{agg} FROM sub", params, width, _binary)
+        by = f" ORDER BY {order}" if order else ""
+        agg = f"string_agg({row}, ''::bytea{by})"
+        fast = _concatenated(f"{head}{agg} FROM sub", params, width, _binary, ordered)
     if fast is not None:
         return fast
     with connection.cursor() as cursor:
@@ -115,7 +120,9 @@ def _binary(value: Any) -> IntArray:
     return np.frombuffer(bytes(value), dtype=">i8").astype(np.int64)
 
 
-def _concatenated(sql: str, params: Any, width: int, parse: Any) -> IntArray | None:
+def _concatenated(
+    sql: str, params: Any, width: int, parse: Any, ordered: bool = True
+) -> IntArray | None:
     """The rows of a one-value aggregate query, or None when they are not whole or ordered."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -126,7 +133,7 @@ def _concatenated(sql: str, params: Any, width: int, parse: Any) -> IntArray | N
     if flat.size != count * width:  # a NULL value left a row out
         return None
     rows = flat.reshape(count, width)
-    if count > 1 and bool((rows[1:, 0] < rows[:-1, 0]).any()):
+    if ordered and count > 1 and bool((rows[1:, 0] < rows[:-1, 0]).any()):
         return None
     return rows
 

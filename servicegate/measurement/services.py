@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 
 from servicegate.calendars.models import BusinessCalendar
 from servicegate.core.jobs import job_start
@@ -21,7 +21,7 @@ from servicegate.core.permissions import has_capability
 from servicegate.core.statistics import analyze
 from servicegate.measurement import evaluation
 from servicegate.measurement.applicability import NO_PROMISE, Scope, assign_promises
-from servicegate.measurement.clockrows import LABELS, Rows, Stored, replace_changed
+from servicegate.measurement.clockrows import LABELS, Rows, Stored, Written, replace_changed
 from servicegate.measurement.frames import (
     EventFrame,
     IntArray,
@@ -43,6 +43,7 @@ from servicegate.operations.models import Ticket
 from servicegate.promises.models import Promise
 
 CHUNK = 200_000
+SUMMARY_KEYS = 2_000  # summary rows to change one by one, at most
 ANALYZE_AFTER = 10_000  # rows written (and a tenth of the clocks) before statistics renew
 ProgressFn = Callable[[int, int | None, str], None]
 RECOMPUTERS = ("plan_capacity", "lead_improvement")
@@ -104,8 +105,9 @@ def clocks_recompute(
     ticket to another (see ``applicability``). Tickets are read in id chunks of
     ``CHUNK``, each chunk with one ordered query for tickets and one for their packed
     event timelines (``timelines``; missing ones are built from the events). Only the
-    clocks whose values changed are written (``clockrows``), and only the summary of
-    promises whose decided clocks changed is rebuilt. The whole recomputation is one
+    clocks whose values changed are written (``clockrows``), and the per-day summary
+    changes by what they count (or is rebuilt for their promises, when many changed).
+    The whole recomputation is one
     transaction, so readers see the old clocks or the new ones, never a mix.
     """
     started = time.perf_counter()
@@ -113,7 +115,7 @@ def clocks_recompute(
     qs, whole = _scope_tickets(tickets, promise, calendar)
     scope = Scope.load()
     result = RecomputeResult(promises=[p.pk for p in scope.promises])
-    touched: set[int] = set()
+    written = Written()
     candidates = _candidates(scope)
     bounds = qs.aggregate(lo=Min("id"), hi=Max("id"), n=Count("id"))
     result.tickets = bounds["n"]
@@ -132,14 +134,17 @@ def clocks_recompute(
             if not whole:
                 clocks = clocks.filter(ticket__in=chunk.values("pk"))
             batches = _evaluate(frame, events, labels, assigned, scope, at)
-            written = replace_changed(batches, Stored.of(clocks), at)
+            written.add(replace_changed(batches, Stored.of(clocks), at))
             result.clocks += sum(len(b) for b in batches)
-            result.written += written.rows
-            touched |= written.promises
             lo += CHUNK
             if progress is not None:
                 progress(min(lo, hi + 1) - bounds["lo"], total, f"{result.clocks:,} clocks")
-        summary_rebuild(promise_ids=sorted(touched))
+        if len(written.n) > SUMMARY_KEYS:  # cheaper to rebuild than to change row by row
+            written.rebuild |= {key[0] for key in written.n}
+        if written.rebuild:
+            summary_rebuild(promise_ids=sorted(written.rebuild))
+        summary_apply(written)
+    result.written = written.rows
     if result.written > max(ANALYZE_AFTER, result.clocks // 10):
         analyze(Clock, ClockSummary)  # the planner's statistics, after a large change
     result.seconds = time.perf_counter() - started
@@ -260,6 +265,33 @@ def summary_rebuild(*, promise_ids: list[int] | None = None) -> None:
             f"GROUP BY promise_id, {day}, priority, channel, cause",
             params,
         )
+
+
+def summary_apply(written: Written) -> None:
+    """Change the per-day summary by the counts in ``written`` (its rebuilt promises aside).
+
+    A key whose count drops to nothing loses its row; a new key gets one.
+    """
+    for key, dn in written.n.items():
+        dmet = written.met.get(key, 0)
+        promise, day, priority, channel, cause = key
+        if promise in written.rebuild or (dn == 0 and dmet == 0):
+            continue
+        same = ClockSummary.objects.filter(
+            promise_id=promise, day=day, priority=priority, channel=channel, cause=cause
+        )
+        if not same.update(n=F("n") + dn, met=F("met") + dmet) and dn > 0:
+            ClockSummary.objects.create(
+                promise_id=promise,
+                day=day,
+                priority=priority,
+                channel=channel,
+                cause=cause,
+                n=dn,
+                met=dmet,
+            )
+        elif dn < 0:
+            same.filter(n__lte=0).delete()
 
 
 def recompute_start(

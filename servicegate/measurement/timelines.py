@@ -104,9 +104,9 @@ def _read(sql: str, params: Any) -> tuple[IntArray, IntArray, IntArray]:
                 return got, lengths, data.astype(np.int64)
         elif connection.vendor == "postgresql":
             cursor.execute(
-                head + "string_agg(int8send(i::bigint), ''::bytea ORDER BY i), "
-                "string_agg(int8send((coalesce(length(t), 0) / 8)::bigint), ''::bytea ORDER BY i), "
-                "string_agg(coalesce(t, ''::bytea), ''::bytea ORDER BY i) FROM sub",
+                head + "string_agg(int8send(i::bigint), ''::bytea), "
+                "string_agg(int8send((coalesce(length(t), 0) / 8)::bigint), ''::bytea), "
+                "string_agg(coalesce(t, ''::bytea), ''::bytea) FROM sub",
                 params,
             )
             count, ids, sizes, blob = cursor.fetchone()
@@ -115,7 +115,8 @@ def _read(sql: str, params: Any) -> tuple[IntArray, IntArray, IntArray]:
             got = np.frombuffer(bytes(ids), dtype=">i8").astype(np.int64)
             lengths = np.frombuffer(bytes(sizes), dtype=">i8").astype(np.int64)
             data = np.frombuffer(bytes(blob or b""), dtype="<i8").astype(np.int64)
-            return got, lengths, data
+            if bool((got[1:] > got[:-1]).all()):  # in the query's order
+                return got, lengths, data
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     got = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))

@@ -8,8 +8,10 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from django.db import connection
 
+from servicegate.measurement import clockrows
 from servicegate.measurement.models import Clock, ClockSummary
 from servicegate.measurement.services import clocks_recompute, summary_rebuild
 from servicegate.measurement.tests.conftest import NOW, T0
@@ -115,9 +117,16 @@ def test_a_new_event_changes_only_its_ticket(
     assert _summary() == kept
 
 
+@pytest.mark.parametrize("limit", [0, 20_000], ids=["summary rebuilt", "summary changed"])
 def test_changed_only_equals_a_fresh_computation(
-    make_promise: Callable[..., Any], make_ticket: Callable[..., Any]
+    make_promise: Callable[..., Any],
+    make_ticket: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+    limit: int,
 ) -> None:
+    # above the limit of changed clocks, the summary of their promises is rebuilt;
+    # below it, changed by what they count
+    monkeypatch.setattr(clockrows, "COMPARE_LIMIT", limit)
     quick, _ = _world(make_promise, make_ticket)
     clocks_recompute(now=NOW)
     quick.target_value = Decimal(2)
