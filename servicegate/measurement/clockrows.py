@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.csv as pacsv
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -204,6 +206,61 @@ class Rows:
             _epochs(np.full(n, now, dtype=np.int64)),
         ]
 
+    def arrow(self, fingerprint: IntArray, now: int) -> pa.Table:
+        """The rows as an Arrow table in ``COLUMNS`` order, built from the arrays as they
+        are (for PostgreSQL's COPY: no Python object per value)."""
+        n = len(self)
+
+        def stamp(values: IntArray) -> pa.Array:
+            # naive: Arrow writes zoned instants fourteen times slower, and Django keeps
+            # its PostgreSQL sessions in UTC, in which COPY reads them
+            return pa.array(values, mask=values == NONE).cast(pa.timestamp("s"))
+
+        def text(values: npt.NDArray[Any]) -> pa.Array:
+            return pa.array(values, type=pa.string())
+
+        data = [
+            pa.array(self.ticket),
+            pa.array(np.full(n, self.promise, dtype=np.int64)),
+            text(np.full(n, self.metric, dtype=object)),
+            text(_STATE_NAMES[self.state]),
+            stamp(self.started),
+            stamp(self.stopped),
+            stamp(self.deadline),
+            pa.array(self.business_elapsed),
+            pa.array(self.elapsed),
+            pa.array(self.paused),
+            pa.array(self.breached == 1),
+            stamp(self.breach_at),
+            stamp(self.warn_at),
+            pa.array(self.target),
+            pa.array(self.cycles),
+            stamp(self.decided),
+            text(_CAUSE_NAMES[self.cause]),
+            pa.array(self.customer, mask=self.customer < 0),
+            *(text(self.labels[k]) for k in LABELS),
+            pa.array(fingerprint),
+            stamp(np.full(n, now, dtype=np.int64)),
+        ]
+        return pa.Table.from_arrays(data, names=list(COLUMNS))
+
+
+def copy_rows(table: pa.Table) -> None:
+    """PostgreSQL: the clock rows through ``COPY … (FORMAT csv)``, the CSV written by Arrow.
+
+    Arrow writes a null as nothing and an empty text as ``""``, as COPY reads them.
+    """
+    buffer = pa.BufferOutputStream()
+    pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in COLUMNS)  # the columns' own names
+    sql = f"COPY {quote(Clock._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)"
+    connection.ensure_connection()
+    raw = connection.connection
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(sql) as copy:
+        copy.write(buffer.getvalue().to_pybytes())
+
 
 def hash_text(text: str) -> int:
     """A stable integer of a text (Python's ``hash`` of a str changes per process)."""
@@ -312,7 +369,11 @@ def replace_changed(batches: list[Rows], stored: Stored, now: int) -> Written:
         if not changed.any():
             continue
         subset = rows.take(changed) if not changed.all() else rows
-        insert_columns(Clock, COLUMNS, subset.columns(fingerprint[changed], now), epochs=STAMPS)
+        if connection.vendor == "postgresql":
+            copy_rows(subset.arrow(fingerprint[changed], now))
+        else:
+            columns = subset.columns(fingerprint[changed], now)
+            insert_columns(Clock, COLUMNS, columns, epochs=STAMPS)
         written.rows += len(subset)
         decided = subset.take(subset.decided != NONE)
         if not exact and len(decided):
