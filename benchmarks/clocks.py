@@ -133,12 +133,12 @@ def _tickets(n: int, rng: np.random.Generator) -> None:
                 )
                 for i in range(lo, hi)
             ]
-            cur.executemany(
-                "INSERT INTO operations_ticket (source, external_id, number, kind, channel, "
-                "priority, source_priority, category, status, reassignment_count, reopen_count, "
-                "opened_at, assignment_group, source_status) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'Team', '')",
-                rows,
+            _write(
+                cur,
+                "operations_ticket (source, external_id, number, kind, channel, priority, "
+                "source_priority, category, status, reassignment_count, reopen_count, "
+                "opened_at, assignment_group, source_status)",
+                [(*row, "Team", "") for row in rows],
             )
         cur.execute("SELECT MIN(id) FROM operations_ticket WHERE source = 'bench'")
         first = cur.fetchone()[0]
@@ -160,12 +160,28 @@ def _tickets(n: int, rng: np.random.Generator) -> None:
                 if not open_[i]:
                     seq.append(("resolved", text[5][k], ""))
                 rows += [(tid, s + 1, at, st, p) for s, (st, at, p) in enumerate(seq)]
-            cur.executemany(
-                "INSERT INTO operations_ticketevent (ticket_id, seq, at, status, priority, "
-                "source_status, assignment_group, resource) "
-                "VALUES (%s, %s, %s, %s, %s, '', '', '')",
-                rows,
+            _write(
+                cur,
+                "operations_ticketevent (ticket_id, seq, at, status, priority, "
+                "source_status, assignment_group, resource)",
+                [(*row, "", "", "") for row in rows],
             )
+
+
+def _write(cur: Any, target: str, rows: list[tuple[Any, ...]]) -> None:
+    """Insert ``rows`` into ``target`` (table and columns): COPY on PostgreSQL, where each
+    statement also runs the event table's statement trigger."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        raw = connection.connection
+        assert raw is not None
+        with raw.cursor() as raw_cursor, raw_cursor.copy(f"COPY {target} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(rows[0]))
+    cur.executemany(f"INSERT INTO {target} VALUES ({marks})", rows)
 
 
 def main() -> None:
