@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import DataError, InternalError, OperationalError, connection, transaction
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -120,13 +120,29 @@ def _binary(value: Any) -> IntArray:
     return np.frombuffer(bytes(value), dtype=">i8").astype(np.int64)
 
 
+def aggregate_row(sql: str, params: Any) -> tuple[Any, ...] | None:
+    """The one row of an aggregate query, or None if the database refused to build it.
+
+    A concatenation can outgrow what the database holds in one value (SQLite's 1 GB
+    string limit, PostgreSQL's 1 GB allocation): the caller then reads row by row. The
+    query runs in a savepoint, so a refusal leaves the transaction usable.
+    """
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return tuple(cursor.fetchone())
+    except (DataError, OperationalError, InternalError):
+        return None
+
+
 def _concatenated(
     sql: str, params: Any, width: int, parse: Any, ordered: bool = True
 ) -> IntArray | None:
     """The rows of a one-value aggregate query, or None when they are not whole or ordered."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        count, value = cursor.fetchone()
+    row = aggregate_row(sql, params)
+    if row is None:
+        return None
+    count, value = row
     if not count:
         return np.zeros((0, width), dtype=np.int64)
     flat = parse(value) if value is not None else np.zeros(0, dtype=np.int64)

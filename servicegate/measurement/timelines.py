@@ -25,6 +25,7 @@ from servicegate.measurement.frames import (
     EPOCH_SHIFT,
     EventFrame,
     IntArray,
+    aggregate_row,
     load_events,
     pack_events,
     unpack_events,
@@ -83,18 +84,18 @@ def _read(sql: str, params: Any) -> tuple[IntArray, IntArray, IntArray]:
     """Ids, timeline sizes (in integers; 0 for none) and all timelines concatenated.
 
     As in :func:`frames.int_rows`, the database concatenates: on SQLite ids and sizes as
-    decimal text and the timelines as hexadecimal, on PostgreSQL as binary; else the
-    rows come one by one.
+    decimal text and the timelines as hexadecimal, on PostgreSQL as binary; else (or
+    when that would outgrow one value) the rows come one by one.
     """
     head = f"WITH sub(i, t) AS ({sql}) SELECT COUNT(*), "
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                head + "group_concat(i), group_concat(coalesce(length(t), 0) / 8), "
-                "group_concat(hex(t), '') FROM sub",
-                params,
-            )
-            count, ids, sizes, hexed = cursor.fetchone()
+    if connection.vendor == "sqlite":
+        row = aggregate_row(
+            head + "group_concat(i), group_concat(coalesce(length(t), 0) / 8), "
+            "group_concat(hex(t), '') FROM sub",
+            params,
+        )
+        if row is not None:
+            count, ids, sizes, hexed = row
             if not count:
                 return _EMPTY, _EMPTY, _EMPTY
             got = np.fromstring(ids, dtype=np.int64, sep=",")
@@ -102,14 +103,15 @@ def _read(sql: str, params: Any) -> tuple[IntArray, IntArray, IntArray]:
             data = np.frombuffer(bytes.fromhex(hexed or ""), dtype="<i8")
             if got.size == lengths.size == count and data.size == lengths.sum():
                 return got, lengths, data.astype(np.int64)
-        elif connection.vendor == "postgresql":
-            cursor.execute(
-                head + "string_agg(int8send(i::bigint), ''::bytea), "
-                "string_agg(int8send((coalesce(length(t), 0) / 8)::bigint), ''::bytea), "
-                "string_agg(coalesce(t, ''::bytea), ''::bytea) FROM sub",
-                params,
-            )
-            count, ids, sizes, blob = cursor.fetchone()
+    elif connection.vendor == "postgresql":
+        row = aggregate_row(
+            head + "string_agg(int8send(i::bigint), ''::bytea), "
+            "string_agg(int8send((coalesce(length(t), 0) / 8)::bigint), ''::bytea), "
+            "string_agg(coalesce(t, ''::bytea), ''::bytea) FROM sub",
+            params,
+        )
+        if row is not None:
+            count, ids, sizes, blob = row
             if not count:
                 return _EMPTY, _EMPTY, _EMPTY
             got = np.frombuffer(bytes(ids), dtype=">i8").astype(np.int64)
@@ -117,6 +119,7 @@ def _read(sql: str, params: Any) -> tuple[IntArray, IntArray, IntArray]:
             data = np.frombuffer(bytes(blob or b""), dtype="<i8").astype(np.int64)
             if bool((got[1:] > got[:-1]).all()):  # in the query's order
                 return got, lengths, data
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     got = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))

@@ -8,9 +8,12 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
+import pytest
 
 from servicegate.importers.writer import EVENT_FIELDS, insert_columns
+from servicegate.measurement import frames, timelines
 from servicegate.measurement.frames import EventFrame, load_events
+from servicegate.measurement.models import Clock
 from servicegate.measurement.services import clocks_recompute
 from servicegate.measurement.tests.conftest import NOW, T0
 from servicegate.measurement.timelines import FORMAT, ticket_events
@@ -112,7 +115,6 @@ def test_recompute_gives_the_same_clocks_from_timelines(
     make_promise()
     make_promise(metric="first_response", target_value=1)
     _world(make_ticket)
-    from servicegate.measurement.models import Clock
 
     def clocks() -> list[tuple[Any, ...]]:
         return list(
@@ -127,3 +129,29 @@ def test_recompute_gives_the_same_clocks_from_timelines(
     second = clocks_recompute(now=NOW)  # timelines read
     assert first.clocks == second.clocks == len(before) > 0
     assert clocks() == before
+
+
+def test_without_concatenation_rows_are_read_one_by_one(
+    make_promise: Callable[..., Any],
+    make_ticket: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the database refuses to concatenate (a result beyond one value's size), the
+    row-by-row reads give the same events, timelines and clocks."""
+    make_promise()
+    _world(make_ticket)
+    clocks_recompute(now=NOW)
+    expected = load_events(TicketEvent.objects.all())
+    before = list(Clock.objects.order_by("pk").values_list("ticket_id", "state", "deadline"))
+    Clock.objects.all().delete()
+    Ticket.objects.update(timeline=None)
+
+    monkeypatch.setattr(frames, "aggregate_row", lambda sql, params: None)
+    monkeypatch.setattr(timelines, "aggregate_row", lambda sql, params: None)
+
+    _same(load_events(TicketEvent.objects.all()), expected)
+    _same(ticket_events(Ticket.objects.all(), _ids()), expected)  # rebuilt and stored
+    _same(ticket_events(Ticket.objects.all(), _ids()), expected)  # read back
+    clocks_recompute(now=NOW)
+    after = list(Clock.objects.order_by("pk").values_list("ticket_id", "state", "deadline"))
+    assert after == before
