@@ -14,6 +14,7 @@ another format, is rebuilt from the events by the next clock computation
 from __future__ import annotations
 
 import zlib
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
@@ -36,7 +37,7 @@ from servicegate.operations.models import Ticket, TicketEvent
 FORMAT = zlib.crc32(repr((1, STATUS_NAMES, PRIORITY_NAMES, EPOCH_SHIFT)).encode())
 SPARSE = 0.5  # below this share of an id range, read events by id batches
 ID_BATCH = 20_000
-EVENT_FIELDS = ("ticket", "at", "status", "priority")
+EVENT_FIELDS = tuple(f.name for f in fields(EventFrame))
 _EMPTY = np.zeros(0, dtype=np.int64)
 
 
@@ -135,8 +136,7 @@ def events_of(ids: IntArray) -> EventFrame:
     ``ID_BATCH`` (a few tickets among a million).
     """
     if not ids.size:
-        empty = np.zeros(0, dtype=np.int64)
-        return EventFrame(empty, empty, empty, empty)
+        return EventFrame(_EMPTY, _EMPTY, _EMPTY, _EMPTY)
     lo, hi = int(ids[0]), int(ids[-1])
     if ids.size > SPARSE * (hi - lo + 1):
         loaded = load_events(TicketEvent.objects.filter(ticket_id__gte=lo, ticket_id__lte=hi))
