@@ -4,9 +4,9 @@ Creates N tickets with 4–6 status events each (new → assigned → in progres
 waiting for the customer, resolved; 5 % still open) in a temporary SQLite database —
 or in the PostgreSQL database of ``DATABASE_URL`` — plus a first-response and a
 resolution promise on a business calendar, then times ``clocks_recompute`` (read
-tickets and their events, evaluate with the engine, write the clocks, rebuild the
-summary) three ways: the first computation (every ticket's packed event timeline is
-built from the events and every clock written); a recomputation (``--repeat`` times:
+tickets and their events, evaluate with the engine, write the clocks, change the
+summary) three ways: the first computation (every ticket's packed timeline built from
+the tickets and events, every clock written); a recomputation (``--repeat`` times:
 timelines read, every clock computed, only the changed ones written); and a
 computation into an emptied clock table (timelines read, every clock written).
 Writing the synthetic data is not timed.
@@ -213,7 +213,7 @@ def main() -> None:
             with cProfile.Profile() as prof:
                 clocks_recompute()
             pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
-        _run("first computation (timelines built from the events, every clock written)")
+        _run("first computation (timelines built from the tickets and events, every clock written)")
         for _ in range(args.repeat):
             _run("recomputation (timelines stored, only changed clocks written)")
         Clock.objects.all()._raw_delete(Clock.objects.db)

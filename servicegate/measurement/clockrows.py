@@ -3,9 +3,11 @@ rewrites only the clocks whose values changed.
 
 A recomputation evaluates every clock in scope, but most come out as they were stored:
 closed tickets under unchanged terms. Each row carries a digest of its values
-(``Clock.fingerprint``); :func:`replace_changed` reads the stored ``(ticket, promise,
-fingerprint)`` of the chunk, deletes the stored clocks that are gone or differ and
-inserts the new ones that differ. Unchanged clocks keep their row and ``computed_at``.
+(``Clock.fingerprint``); :func:`replace_changed` reads the stored ``(ticket, promise)``
+keys and fingerprints of the chunk, deletes the stored clocks that are gone or differ
+and inserts the new ones that differ. Unchanged clocks keep their row and
+``computed_at``. What the written and deleted clocks count in the per-day summary comes
+back as a change per summary key (:class:`Written`), so the summary changes by as much.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -21,13 +24,14 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, Max, QuerySet, Value
 
 from servicegate.engines.clocks import NONE, STATES, ClockBatch
 from servicegate.importers.writer import insert_columns
 from servicegate.measurement.evaluation import CAUSE_NAMES
-from servicegate.measurement.frames import Epoch, IntArray, Labels, TicketFrame, int_rows
+from servicegate.measurement.frames import LABELS, IntArray, Labels, TicketFrame, int_rows
 from servicegate.measurement.models import Clock
+from servicegate.promises.models import Promise
 
 COLUMNS = (
     "ticket_id",
@@ -55,12 +59,11 @@ COLUMNS = (
     "computed_at",
 )
 STAMPS = tuple(n for n in COLUMNS if n.endswith("_at") or n == "deadline")
-LABELS = ("assignment_group", "channel", "priority")  # the ticket's, copied into each row
 _STATE_NAMES = np.array(STATES, dtype=object)
 _CAUSE_NAMES = np.array(CAUSE_NAMES, dtype=object)
 _MET = STATES.index("met")
-ID_BATCH = 20_000
-COMPARE_LIMIT = 20_000
+KEY_BATCH = 1_000_000  # clocks picked by one statement (SQLite: one JSON text)
+_UNSTORED = ("promise", "metric", "labels", "label_code")  # not digested per row
 _BASIS = np.uint64(0xCBF29CE484222325)
 _PRIME = np.uint64(0x100000001B3)
 
@@ -91,8 +94,11 @@ class Rows:
     decided: IntArray
     cause: IntArray
     customer: IntArray
-    labels: dict[str, npt.NDArray[np.object_]]
-    label_hash: IntArray
+    label_hash: IntArray  # a digest of the ticket's labels (see ``frames.LABELS``)
+    # The labels' texts and the number of their combination in the chunk (not stored),
+    # read only for the rows to be written (:meth:`labelled`).
+    labels: dict[str, npt.NDArray[np.object_]] = field(default_factory=dict)
+    label_code: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @classmethod
     def of(
@@ -103,7 +109,7 @@ class Rows:
         rows: IntArray,
         b: ClockBatch,
         causes: IntArray,
-        labels: Labels,
+        label_hash: IntArray,
     ) -> Rows:
         """The rows of a batch the engine evaluated on the frame's tickets ``rows``."""
         n = rows.size
@@ -129,8 +135,7 @@ class Rows:
             decided=decided.astype(np.int64),
             cause=np.where(breached == 1, causes[rows], 0),
             customer=frame.customer[rows],
-            labels={k: v[rows] for k, v in labels.values.items()},
-            label_hash=labels.hash[rows],
+            label_hash=label_hash[rows],
         )
 
     def __len__(self) -> int:
@@ -141,25 +146,46 @@ class Rows:
         changes: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, np.ndarray):
+            if isinstance(value, np.ndarray) and value.size == mask.size:
                 changes[f.name] = value[mask]
         changes["labels"] = {k: v[mask] for k, v in self.labels.items()}
         return replace(self, **changes)
 
-    def summarised(self) -> list[tuple[Any, ...]]:
-        """What the per-day summary counts of each (decided) row, as in ``_summarised``."""
-        day = np.datetime_as_string(self.decided.astype("datetime64[s]"), unit="D")
-        return list(
-            zip(
-                [self.promise] * len(self),
-                day.tolist(),
-                self.labels["priority"].tolist(),
-                self.labels["channel"].tolist(),
-                _CAUSE_NAMES[self.cause].tolist(),
-                (self.breached == 1).tolist(),
-                strict=True,
+    def labelled(self, labels: Labels, ids: IntArray) -> Rows:
+        """These rows with their tickets' labels, given aligned with the sorted ``ids``
+        (which hold every ticket of the rows)."""
+        pos = np.searchsorted(ids, self.ticket)
+        values = {k: v[pos] for k, v in labels.values.items()}
+        return replace(self, labels=values, label_code=labels.code[pos])
+
+    def counted(self) -> Written:
+        """What the per-day summary counts of these rows (the decided ones), per key.
+
+        Grouped by numpy on integer keys (day, cause, the chunk's label combination);
+        only one Python tuple per group. The rows must be :meth:`labelled`.
+        """
+        out = Written()
+        rows = np.flatnonzero(self.decided != NONE)
+        if not rows.size:
+            return out
+        day = self.decided[rows] // 86_400  # the UTC day, as the summary counts it
+        group = self.label_code[rows] + 1
+        key = (day * len(CAUSE_NAMES) + self.cause[rows]) * (int(group.max()) + 1) + group
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        n = np.bincount(inverse.ravel())
+        met = np.bincount(inverse.ravel(), weights=self.breached[rows] != 1).astype(np.int64)
+        days = np.datetime_as_string(day[first].astype("datetime64[D]")).tolist()
+        for i, at in enumerate(rows[first].tolist()):
+            k = (
+                self.promise,
+                days[i],
+                str(self.labels["priority"][at]),
+                str(self.labels["channel"][at]),
+                CAUSE_NAMES[int(self.cause[at])],
             )
-        )
+            out.n[k] += int(n[i])
+            out.met[k] += int(met[i])
+        return out
 
     def fingerprint(self) -> IntArray:
         """A 64-bit digest per row of every stored value but ``computed_at``."""
@@ -168,7 +194,7 @@ class Rows:
         digest.append(np.full(len(self), hash_text(self.metric), dtype=np.int64))
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name not in ("promise", "metric", "labels") and isinstance(value, np.ndarray):
+            if f.name not in _UNSTORED and isinstance(value, np.ndarray):
                 digest.append(value)
         for column in digest:
             h ^= np.ascontiguousarray(column, dtype=np.int64).view(np.uint64)
@@ -288,19 +314,33 @@ def _epochs(values: IntArray) -> list[Any]:
 
 @dataclass(frozen=True)
 class Stored:
-    """The stored clocks of a chunk: ticket, promise, fingerprint and row id."""
+    """The stored clocks of a chunk: each one's key (``ticket * width + promise``) and
+    fingerprint. Two values a row, computed by the database: the read is a fifth of a
+    recomputation's time on SQLite, and its cost grows with every value fetched."""
 
-    ticket: IntArray
-    promise: IntArray
+    width: int
+    key: IntArray
     fingerprint: IntArray
-    id: IntArray
 
     @classmethod
-    def of(cls, clocks: QuerySet[Clock]) -> Stored:
+    def of(cls, clocks: QuerySet[Clock], width: int) -> Stored:
         """Read in table order (the matching sorts), which spares SQLite an index walk."""
-        qs = clocks.order_by().values_list("ticket_id", "promise_id", "fingerprint", "id")
-        a = int_rows(qs, 4, ordered=False)
-        return cls(a[:, 0], a[:, 1], a[:, 2], a[:, 3])
+        qs = (
+            clocks.order_by()
+            .annotate(_key=F("ticket_id") * Value(width) + F("promise_id"))
+            .values_list("_key", "fingerprint")
+        )
+        a = int_rows(qs, 2, order="", ordered=False)
+        return cls(width, a[:, 0], a[:, 1])
+
+
+def key_width() -> int:
+    """A multiplier that makes ``ticket * width + promise`` unique for every clock."""
+    most = [
+        Promise.objects.aggregate(m=Max("id"))["m"] or 0,
+        Clock.objects.aggregate(m=Max("promise_id"))["m"] or 0,
+    ]
+    return max(most) + 1
 
 
 SummaryKey = tuple[int, str, str, str, str]  # promise, day, priority, channel, cause
@@ -310,108 +350,118 @@ SummaryKey = tuple[int, str, str, str, str]  # promise, day, priority, channel, 
 class Written:
     """What :func:`replace_changed` did to the clocks, and so to their per-day summary.
 
-    ``rows`` inserted. The summary counts decided clocks: ``n`` and ``met`` hold the
-    change of its counts per key, exact when few clocks changed; with many changed
-    clocks, ``rebuild`` names the promises whose summary must be rebuilt instead.
+    ``rows`` inserted; ``n`` and ``met`` the change of the summary's counts per key
+    (what the new clocks count less what the deleted ones counted).
     """
 
     rows: int = 0
     n: Counter[SummaryKey] = field(default_factory=Counter)
     met: Counter[SummaryKey] = field(default_factory=Counter)
-    rebuild: set[int] = field(default_factory=set)
 
-    def add(self, other: Written) -> None:
+    def add(self, other: Written, sign: int = 1) -> None:
         self.rows += other.rows
-        self.n.update(other.n)
-        self.met.update(other.met)
-        self.rebuild |= other.rebuild
-
-    def count(self, clocks: list[tuple[Any, ...]], sign: int) -> None:
-        for *key, breached in clocks:
-            self.n[tuple(key)] += sign
-            if not breached:
-                self.met[tuple(key)] += sign
+        for key, value in other.n.items():
+            self.n[key] += sign * value
+        for key, value in other.met.items():
+            self.met[key] += sign * value
 
 
-def replace_changed(batches: list[Rows], stored: Stored, now: int) -> Written:
-    """Write the clocks of ``batches`` that differ from ``stored``; delete the rest."""
+LabelsOf = Callable[[IntArray], Labels]  # the labels of some tickets, aligned with their ids
+
+
+def replace_changed(batches: list[Rows], stored: Stored, now: int, labels_of: LabelsOf) -> Written:
+    """Write the clocks of ``batches`` that differ from ``stored``; delete the rest.
+
+    ``labels_of`` reads the labels of the tickets whose clocks are written.
+    """
     prints = [rows.fingerprint() for rows in batches]
-    tickets = [rows.ticket for rows in batches]
-    promises = [np.full(len(rows), rows.promise, dtype=np.int64) for rows in batches]
-    new_ticket = np.concatenate(tickets) if tickets else np.zeros(0, dtype=np.int64)
-    new_promise = np.concatenate(promises) if promises else np.zeros(0, dtype=np.int64)
+    width = stored.width
+    keys = [rows.ticket * width + rows.promise for rows in batches]
+    new_key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
     new_print = np.concatenate(prints) if prints else np.zeros(0, dtype=np.int64)
-    width = int(max(new_promise.max(initial=0), stored.promise.max(initial=0))) + 1
-    new_key = new_ticket * width + new_promise
-    old_key = stored.ticket * width + stored.promise
     unchanged = np.zeros(new_key.size, dtype=bool)
-    kept = np.zeros(old_key.size, dtype=bool)
-    if old_key.size and new_key.size:
-        order = np.argsort(old_key, kind="stable")
-        pos = np.clip(np.searchsorted(old_key[order], new_key), 0, old_key.size - 1)
+    kept = np.zeros(stored.key.size, dtype=bool)
+    if stored.key.size and new_key.size:
+        order = np.argsort(stored.key, kind="stable")
+        pos = np.clip(np.searchsorted(stored.key[order], new_key), 0, stored.key.size - 1)
         match = order[pos]
-        unchanged = (old_key[match] == new_key) & (stored.fingerprint[match] == new_print)
+        unchanged = (stored.key[match] == new_key) & (stored.fingerprint[match] == new_print)
         kept[match[unchanged]] = True
-    gone = ~kept
+    gone = stored.key[~kept]
     written = Written()
-    # With few changed clocks, the summary changes by what the deleted ones counted and
-    # what the new ones count; with many, their promises' summaries are rebuilt.
-    exact = int(gone.sum()) <= COMPARE_LIMIT and int((~unchanged).sum()) <= COMPARE_LIMIT
-    if exact:
-        written.count(_summarised(stored.id[gone]), -1)
-    else:
-        written.rebuild = {int(p) for p in np.unique(stored.promise[gone])}
-    delete_clocks(stored.id[gone])
+    written.add(stored_counts(gone, width), -1)  # before they go
+    delete_clocks(gone, width)
+    changed_ticket = np.unique(new_key[~unchanged] // width)
+    labels = labels_of(changed_ticket) if changed_ticket.size else None
     start = 0
     for rows, fingerprint in zip(batches, prints, strict=True):
         changed = ~unchanged[start : start + len(rows)]
         start += len(rows)
-        if not changed.any():
+        if not changed.any() or labels is None:
             continue
         subset = rows.take(changed) if not changed.all() else rows
+        subset = subset.labelled(labels, changed_ticket)
         if connection.vendor == "postgresql":
             copy_rows(subset.arrow(fingerprint[changed], now))
         else:
             columns = subset.columns(fingerprint[changed], now)
             insert_columns(Clock, COLUMNS, columns, epochs=STAMPS)
         written.rows += len(subset)
-        decided = subset.take(subset.decided != NONE)
-        if not exact and len(decided):
-            written.rebuild.add(rows.promise)
-        elif len(decided):
-            written.count(decided.summarised(), +1)
+        written.add(subset.counted())
     return written
 
 
-def _summarised(ids: IntArray) -> list[tuple[Any, ...]]:
-    """What the per-day summary counts of the decided clocks among ``ids``, one tuple each."""
-    if not ids.size:
-        return []
-    out: list[tuple[Any, ...]] = []
-    for batch in np.array_split(ids, -(-ids.size // ID_BATCH)):
-        rows = (
-            Clock.objects.filter(id__in=batch.tolist(), decided_at__isnull=False)
-            .annotate(_day=Epoch("decided_at"))
-            .values_list("promise_id", "_day", "priority", "channel", "cause", "breached")
-        )
-        for promise, decided, priority, channel, cause, breached in rows:
-            day = str(np.datetime64(decided, "s").astype("datetime64[D]"))
-            out.append((promise, day, priority, channel, cause, bool(breached)))
+def _keyed(keys: IntArray, width: int) -> tuple[str, list[Any]]:
+    """A WHERE condition (and its parameters) that picks the clocks of these keys.
+
+    SQLite finds each through the (ticket, promise) index from one JSON parameter,
+    PostgreSQL from one array; other databases get one condition per clock.
+    """
+    if connection.vendor == "sqlite":
+        pairs = f"SELECT value / {width}, value %% {width} FROM json_each(%s)"
+        return f"(ticket_id, promise_id) IN ({pairs})", [json.dumps(keys.tolist())]
+    if connection.vendor == "postgresql":
+        pairs = f"SELECT k / {width}, k %% {width} FROM unnest(%s::bigint[]) AS k"
+        return f"(ticket_id, promise_id) IN ({pairs})", [keys.tolist()]
+    tickets, promises = np.divmod(keys, width)
+    one = "(ticket_id = %s AND promise_id = %s)"
+    pairs_flat = np.column_stack([tickets, promises]).ravel().tolist()
+    return "(" + " OR ".join([one] * keys.size) + ")", pairs_flat
+
+
+def stored_counts(keys: IntArray, width: int) -> Written:
+    """What the per-day summary counts of the stored clocks with these keys (one grouped
+    query per batch; no row comes back to Python)."""
+    out = Written()
+    day = (
+        "CAST(decided_at AT TIME ZONE 'UTC' AS DATE)"
+        if connection.vendor == "postgresql"
+        else "substr(decided_at, 1, 10)"
+    )
+    table = connection.ops.quote_name(Clock._meta.db_table)
+    batch = KEY_BATCH if connection.vendor in ("sqlite", "postgresql") else 500
+    with connection.cursor() as cursor:
+        for lo in range(0, keys.size, batch):
+            where, params = _keyed(keys[lo : lo + batch], width)
+            cursor.execute(
+                f"SELECT promise_id, {day}, priority, channel, cause, COUNT(*), "
+                f"SUM(CASE WHEN breached THEN 0 ELSE 1 END) FROM {table} "
+                f"WHERE decided_at IS NOT NULL AND {where} "
+                "GROUP BY promise_id, 2, priority, channel, cause",
+                params,
+            )
+            for promise, decided, priority, channel, cause, n, met in cursor.fetchall():
+                key = (promise, str(decided)[:10], priority, channel, cause)
+                out.n[key] += n
+                out.met[key] += met
     return out
 
 
-def delete_clocks(ids: IntArray) -> None:
-    """Delete the clocks of these row ids (no cascades or signals hang on clocks)."""
-    if not ids.size:
-        return
+def delete_clocks(keys: IntArray, width: int) -> None:
+    """Delete the clocks of these keys (no cascades or signals hang on clocks)."""
     table = connection.ops.quote_name(Clock._meta.db_table)
+    batch = KEY_BATCH if connection.vendor in ("sqlite", "postgresql") else 500
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":  # one parameter, however many ids
-            sql = f"DELETE FROM {table} WHERE id IN (SELECT value FROM json_each(%s))"
-            cursor.execute(sql, [json.dumps(ids.tolist())])
-        elif connection.vendor == "postgresql":
-            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [ids.tolist()])
-        else:
-            for batch in np.array_split(ids, -(-ids.size // 1000)):
-                doomed = Clock.objects.filter(id__in=batch.tolist())
-                doomed._raw_delete(doomed.db)
+        for lo in range(0, keys.size, batch):
+            where, params = _keyed(keys[lo : lo + batch], width)
+            cursor.execute(f"DELETE FROM {table} WHERE {where}", params)

@@ -9,6 +9,7 @@ driver's cost is per value fetched, and an event has millions of siblings.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zlib
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from servicegate.engines.clocks import NONE
@@ -38,6 +40,7 @@ from servicegate.operations.models import Ticket, TicketEvent
 
 IntArray = npt.NDArray[np.int64]
 KINDS: tuple[str, ...] = tuple(TicketKind.values)
+LABELS = ("assignment_group", "channel", "priority")  # a ticket's, copied into its clocks
 
 
 # unixepoch() (SQLite 3.38+) is three times faster than strftime('%s').
@@ -66,6 +69,19 @@ class Epoch(Func):
         )
 
 
+def id_set(ids: IntArray) -> Any:
+    """The right-hand side of an ``__in`` lookup of many ids, in one query parameter.
+
+    SQLite reads them from a JSON array, PostgreSQL from an array (thousands of
+    placeholders cost the driver more than the query); other databases get the list.
+    """
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids.tolist())])
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids.tolist()])
+    return ids.tolist()
+
+
 def _code(field: str, names: tuple[str, ...]) -> Case:
     """``names.index(value)`` in SQL; -1 for any other value."""
     whens = [When(**{field: name}, then=Value(i)) for i, name in enumerate(names)]
@@ -76,7 +92,7 @@ def int_rows(qs: QuerySet[Any], width: int, order: str = "c0", *, ordered: bool 
     """Run ``qs`` (a values_list of integers) and return its rows as an (n, width) array.
 
     The driver's cost is per value fetched (a Python object each), so the database
-    concatenates the whole result into one value: SQLite a text of decimal numbers
+    concatenates the whole result: SQLite one text of decimal numbers per column
     (``group_concat`` over the ordered query, parsed by numpy), PostgreSQL a byte string
     of big-endian 64-bit integers (``string_agg(int8send(…))``, each row's values in one
     piece). Both aggregate in the order of the query; when rows must also keep an order
@@ -93,11 +109,9 @@ def int_rows(qs: QuerySet[Any], width: int, order: str = "c0", *, ordered: bool 
     names = [f"c{i}" for i in range(selected)]
     head = f"WITH sub({', '.join(names)}) AS ({sql}) SELECT COUNT(*), "
     fast: IntArray | None = None
-    if connection.vendor == "sqlite":
-        row = " || ',' || ".join(names[:width])
-        fast = _concatenated(
-            f"{head}group_concat({row}) FROM sub", params, width, _decimal, ordered
-        )
+    if connection.vendor == "sqlite":  # a text per column: half the cost of one per row
+        aggs = ", ".join(f"group_concat({n})" for n in names[:width])
+        fast = _concatenated(f"{head}{aggs} FROM sub", params, width, _decimal, ordered)
     elif connection.vendor == "postgresql":
         row = " || ".join(f"int8send({n}::bigint)" for n in names[:width])
         by = f" ORDER BY {order}" if order else ""
@@ -138,17 +152,26 @@ def aggregate_row(sql: str, params: Any) -> tuple[Any, ...] | None:
 def _concatenated(
     sql: str, params: Any, width: int, parse: Any, ordered: bool = True
 ) -> IntArray | None:
-    """The rows of a one-value aggregate query, or None when they are not whole or ordered."""
+    """The rows of an aggregate query, or None when they are not whole or ordered.
+
+    The query returns the row count, then either one value holding the rows one after
+    another or one value per column (in the same order).
+    """
     row = aggregate_row(sql, params)
     if row is None:
         return None
-    count, value = row
+    count, *values = row
     if not count:
         return np.zeros((0, width), dtype=np.int64)
-    flat = parse(value) if value is not None else np.zeros(0, dtype=np.int64)
-    if flat.size != count * width:  # a NULL value left a row out
+    parts = [parse(v) if v is not None else np.zeros(0, dtype=np.int64) for v in values]
+    if sum(p.size for p in parts) != count * width:  # a NULL value left a row out
         return None
-    rows = flat.reshape(count, width)
+    if len(parts) == 1:
+        rows = parts[0].reshape(count, width)
+    elif all(p.size == count for p in parts):
+        rows = np.column_stack(parts)
+    else:
+        return None
     if ordered and count > 1 and bool((rows[1:, 0] < rows[:-1, 0]).any()):
         return None
     return rows
@@ -242,10 +265,15 @@ def unpack_events(ticket: IntArray, packed: IntArray) -> EventFrame:
 
 @dataclass(frozen=True)
 class Labels:
-    """Text fields of tickets, aligned with a frame; ``hash`` digests each ticket's values."""
+    """Text fields of tickets, aligned with a frame.
+
+    ``hash`` digests each ticket's values (stable across chunks); ``code`` numbers each
+    distinct combination within this frame (-1: ticket not found).
+    """
 
     values: dict[str, npt.NDArray[np.object_]]
     hash: IntArray
+    code: IntArray
 
 
 def load_labels(tickets: QuerySet[Ticket], ids: IntArray, fields: tuple[str, ...]) -> Labels:
@@ -256,10 +284,11 @@ def load_labels(tickets: QuerySet[Ticket], ids: IntArray, fields: tuple[str, ...
     """
     out = {f: np.full(ids.size, "", dtype=object) for f in fields}
     digest = np.zeros(ids.size, dtype=np.int64)
+    code = np.full(ids.size, -1, dtype=np.int64)
     try:
         sql, params = tickets.order_by().values_list(*fields, "id").query.sql_with_params()
     except EmptyResultSet:
-        return Labels(out, digest)
+        return Labels(out, digest, code)
     keys = [f"k{i}" for i in range(len(fields))]
     head = f"WITH sub({', '.join(keys)}, c) AS ({sql}) SELECT {', '.join(keys)}, COUNT(*), "
     tail = f" FROM sub GROUP BY {', '.join(keys)}"
@@ -278,10 +307,11 @@ def load_labels(tickets: QuerySet[Ticket], ids: IntArray, fields: tuple[str, ...
             cursor.execute(sql, params)
             for *key, pk in cursor.fetchall():
                 groups.append((tuple(key), np.array([pk], dtype=np.int64)))
-    for key, members in groups:
+    for number, (key, members) in enumerate(groups):
         pos = np.clip(np.searchsorted(ids, members), 0, max(ids.size - 1, 0))
         pos = pos[ids[pos] == members] if ids.size else pos[:0]
         for field, value in zip(fields, key, strict=True):
             out[field][pos] = value
         digest[pos] = zlib.crc32("\x1f".join(map(str, key)).encode())
-    return Labels(out, digest)
+        code[pos] = number
+    return Labels(out, digest, code)

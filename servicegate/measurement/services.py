@@ -12,23 +12,32 @@ from typing import Any
 import numpy as np
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 
 from servicegate.calendars.models import BusinessCalendar
 from servicegate.core.jobs import job_start
 from servicegate.core.models import Job
 from servicegate.core.permissions import has_capability
 from servicegate.core.statistics import analyze
+from servicegate.importers.writer import insert_columns
 from servicegate.measurement import evaluation
 from servicegate.measurement.applicability import NO_PROMISE, Scope, assign_promises
-from servicegate.measurement.clockrows import LABELS, Rows, Stored, Written, replace_changed
+from servicegate.measurement.clockrows import (
+    LabelsOf,
+    Rows,
+    Stored,
+    Written,
+    key_width,
+    replace_changed,
+)
 from servicegate.measurement.frames import (
+    LABELS,
     EventFrame,
     IntArray,
     Labels,
     TicketFrame,
+    id_set,
     load_labels,
-    load_tickets,
 )
 from servicegate.measurement.models import Clock, ClockSummary
 from servicegate.measurement.rules import (
@@ -38,12 +47,11 @@ from servicegate.measurement.rules import (
     calendar_of,
     clock_rules,
 )
-from servicegate.measurement.timelines import ticket_events
+from servicegate.measurement.timelines import EVENT_FIELDS, ticket_inputs
 from servicegate.operations.models import Ticket
 from servicegate.promises.models import Promise
 
 CHUNK = 200_000
-SUMMARY_KEYS = 2_000  # summary rows to change one by one, at most
 ANALYZE_AFTER = 10_000  # rows written (and a tenth of the clocks) before statistics renew
 ProgressFn = Callable[[int, int | None, str], None]
 RECOMPUTERS = ("plan_capacity", "lead_improvement")
@@ -103,12 +111,13 @@ def clocks_recompute(
     may apply to, i.e. those opened since its ``valid_from``; else every ticket. Every
     clock of a ticket in scope is replaced, since a change of one promise can move a
     ticket to another (see ``applicability``). Tickets are read in id chunks of
-    ``CHUNK``, each chunk with one ordered query for tickets and one for their packed
-    event timelines (``timelines``; missing ones are built from the events). Only the
-    clocks whose values changed are written (``clockrows``), and the per-day summary
-    changes by what they count (or is rebuilt for their promises, when many changed).
-    The whole recomputation is one
-    transaction, so readers see the old clocks or the new ones, never a mix.
+    ``CHUNK``, each chunk with one query for their packed timelines (``timelines``:
+    the ticket's clock inputs and events; missing ones are built from the tickets and
+    events) and one for the keys and fingerprints of their stored clocks. Only the
+    clocks whose values changed are written (``clockrows``), with their tickets' labels
+    read for them alone, and the per-day summary changes by what they count. The whole
+    recomputation is one transaction, so readers see the old clocks or the new ones,
+    never a mix.
     """
     started = time.perf_counter()
     at = int((now or datetime.now(UTC)).timestamp())
@@ -122,31 +131,36 @@ def clocks_recompute(
     lo, hi = bounds["lo"], bounds["hi"] or 0
     total = hi - lo + 1 if lo is not None else 0
     empty = whole and not Clock.objects.exists()
+    built = 0
     with transaction.atomic(), _quick_delete(), _indexes_after(empty):
+        _sort_in_memory()
+        width = key_width()  # inside: no promise id of a stored clock reaches it
+        if empty:  # the summary counts what is added from here on
+            ClockSummary.objects.all()._raw_delete(ClockSummary.objects.db)
         while lo is not None and lo <= hi:
             chunk = qs.filter(id__gte=lo, id__lt=lo + CHUNK)
             measurable = chunk.filter(candidates)
-            frame = load_tickets(measurable)
+            inputs = ticket_inputs(measurable)
+            built += inputs.built
+            frame = inputs.tickets
             assigned = assign_promises(frame, scope)
-            events = ticket_events(measurable, frame.id[_needed(assigned, len(frame))])
-            labels = load_labels(measurable, frame.id, LABELS)
+            events = _events_needed(inputs.events, frame.id[_needed(assigned, len(frame))])
             clocks = Clock.objects.filter(ticket_id__gte=lo, ticket_id__lt=lo + CHUNK)
             if not whole:
                 clocks = clocks.filter(ticket__in=chunk.values("pk"))
-            batches = _evaluate(frame, events, labels, assigned, scope, at)
-            written.add(replace_changed(batches, Stored.of(clocks), at))
+            batches = _evaluate(frame, events, inputs.label_hash, assigned, scope, at)
+            stored = Stored.of(clocks, width)
+            written.add(replace_changed(batches, stored, at, _labels_of(measurable, len(frame))))
             result.clocks += sum(len(b) for b in batches)
             lo += CHUNK
             if progress is not None:
                 progress(min(lo, hi + 1) - bounds["lo"], total, f"{result.clocks:,} clocks")
-        if len(written.n) > SUMMARY_KEYS:  # cheaper to rebuild than to change row by row
-            written.rebuild |= {key[0] for key in written.n}
-        if written.rebuild:
-            summary_rebuild(promise_ids=sorted(written.rebuild))
         summary_apply(written)
     result.written = written.rows
     if result.written > max(ANALYZE_AFTER, result.clocks // 10):
         analyze(Clock, ClockSummary)  # the planner's statistics, after a large change
+    if built > ANALYZE_AFTER:
+        analyze(Ticket)  # their timelines rewritten
     result.seconds = time.perf_counter() - started
     return result
 
@@ -160,10 +174,33 @@ def _candidates(scope: Scope) -> Q:
     return q
 
 
+def _labels_of(tickets: QuerySet[Ticket], total: int) -> LabelsOf:
+    """Reads the labels of some of ``tickets`` (``total`` of them): with one grouped query
+    over all when most are wanted, else over just the wanted ones."""
+
+    def read(ids: IntArray) -> Labels:
+        if ids.size > total // 2:
+            return load_labels(tickets, ids, LABELS)
+        return load_labels(tickets.filter(id__in=id_set(ids)), ids, LABELS)
+
+    return read
+
+
+def _events_needed(events: EventFrame, ids: IntArray) -> EventFrame:
+    """The events of the tickets ``ids`` (sorted) among ``events``."""
+    if not ids.size:
+        return EventFrame(*(getattr(events, f)[:0] for f in EVENT_FIELDS))
+    pos = np.clip(np.searchsorted(ids, events.ticket), 0, ids.size - 1)
+    keep = ids[pos] == events.ticket
+    if keep.all():
+        return events
+    return EventFrame(*(getattr(events, f)[keep] for f in EVENT_FIELDS))
+
+
 def _evaluate(
     frame: TicketFrame,
     events: EventFrame,
-    labels: Labels,
+    label_hash: IntArray,
     assigned: dict[str, IntArray],
     scope: Scope,
     now: int,
@@ -182,7 +219,7 @@ def _evaluate(
             cal = calendar_of(p.calendar)
             s = evaluation.subset(frame, events, rows, response=metric in RESPONSE_METRICS)
             batch = evaluation.evaluate(s, clock_rules(Terms.of(p), cal), cal, now)
-            batches.append(Rows.of(p.pk, p.metric, frame, rows, batch, causes, labels))
+            batches.append(Rows.of(p.pk, p.metric, frame, rows, batch, causes, label_hash))
     return batches
 
 
@@ -206,6 +243,17 @@ def _indexes_after(bulk: bool) -> Iterator[None]:
         yield
         for index in Clock._meta.indexes:
             cursor.execute(str(index.create_sql(Clock, editor)))
+
+
+def _sort_in_memory() -> None:
+    """On PostgreSQL, this transaction sorts a chunk in memory rather than on disk.
+
+    A chunk's ordered reads sort up to a few hundred thousand rows, which the default
+    ``work_mem`` of 4 MB spills to temporary files.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
 
 
 @contextmanager
@@ -268,30 +316,53 @@ def summary_rebuild(*, promise_ids: list[int] | None = None) -> None:
 
 
 def summary_apply(written: Written) -> None:
-    """Change the per-day summary by the counts in ``written`` (its rebuilt promises aside).
+    """Change the per-day summary by the counts in ``written``.
 
-    A key whose count drops to nothing loses its row; a new key gets one.
+    The summary rows of the keys concerned are read once; changed ones are updated in
+    bulk, new keys inserted in bulk, keys whose count drops to nothing deleted.
     """
-    for key, dn in written.n.items():
-        dmet = written.met.get(key, 0)
-        promise, day, priority, channel, cause = key
-        if promise in written.rebuild or (dn == 0 and dmet == 0):
+    deltas = {k: (dn, written.met.get(k, 0)) for k, dn in written.n.items()}
+    deltas = {k: d for k, d in deltas.items() if d != (0, 0)}
+    if not deltas:
+        return
+    promises = sorted({k[0] for k in deltas})
+    days = sorted({k[1] for k in deltas})
+    rows = ClockSummary.objects.filter(
+        promise_id__in=promises, day__gte=days[0], day__lte=days[-1]
+    ).only("promise_id", "day", "priority", "channel", "cause", "n", "met")
+    found: dict[tuple[int, str, str, str, str], ClockSummary] = {}
+    for stored in rows.iterator(chunk_size=10_000):
+        key = (stored.promise_id, str(stored.day), stored.priority, stored.channel, stored.cause)
+        if key in deltas:
+            found[key] = stored
+    changed: list[ClockSummary] = []
+    doomed: list[ClockSummary] = []
+    created: list[ClockSummary] = []
+    for key, (dn, dmet) in deltas.items():
+        row = found.get(key)
+        if row is None:
+            if dn > 0:
+                promise, day, priority, channel, cause = key
+                created.append(
+                    ClockSummary(
+                        promise_id=promise,
+                        day=day,
+                        priority=priority,
+                        channel=channel,
+                        cause=cause,
+                        n=dn,
+                        met=dmet,
+                    )
+                )
             continue
-        same = ClockSummary.objects.filter(
-            promise_id=promise, day=day, priority=priority, channel=channel, cause=cause
-        )
-        if not same.update(n=F("n") + dn, met=F("met") + dmet) and dn > 0:
-            ClockSummary.objects.create(
-                promise_id=promise,
-                day=day,
-                priority=priority,
-                channel=channel,
-                cause=cause,
-                n=dn,
-                met=dmet,
-            )
-        elif dn < 0:
-            same.filter(n__lte=0).delete()
+        row.n += dn
+        row.met += dmet
+        (changed if row.n > 0 else doomed).append(row)
+    ClockSummary.objects.bulk_update(changed, ["n", "met"], batch_size=2_000)
+    for lo in range(0, len(doomed), 2_000):
+        ClockSummary.objects.filter(pk__in=[r.pk for r in doomed[lo : lo + 2_000]]).delete()
+    names = ("promise_id", "day", "priority", "channel", "cause", "n", "met")
+    insert_columns(ClockSummary, names, [[getattr(r, n) for r in created] for n in names])
 
 
 def recompute_start(

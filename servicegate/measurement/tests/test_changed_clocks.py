@@ -117,16 +117,15 @@ def test_a_new_event_changes_only_its_ticket(
     assert _summary() == kept
 
 
-@pytest.mark.parametrize("limit", [0, 20_000], ids=["summary rebuilt", "summary changed"])
+@pytest.mark.parametrize("batch", [1, 1_000_000], ids=["a key per statement", "one statement"])
 def test_changed_only_equals_a_fresh_computation(
     make_promise: Callable[..., Any],
     make_ticket: Callable[..., Any],
     monkeypatch: pytest.MonkeyPatch,
-    limit: int,
+    batch: int,
 ) -> None:
-    # above the limit of changed clocks, the summary of their promises is rebuilt;
-    # below it, changed by what they count
-    monkeypatch.setattr(clockrows, "COMPARE_LIMIT", limit)
+    # stored clocks are counted and deleted by key, in batches of KEY_BATCH keys
+    monkeypatch.setattr(clockrows, "KEY_BATCH", batch)
     quick, _ = _world(make_promise, make_ticket)
     clocks_recompute(now=NOW)
     quick.target_value = Decimal(2)
@@ -140,6 +139,41 @@ def test_changed_only_equals_a_fresh_computation(
 
     assert _rows() == incremental
     assert _summary() == summary
+    summary_rebuild()  # both summaries are what the clock table counts
+    assert _summary() == summary
+
+
+def test_a_first_computation_starts_the_summary_afresh(
+    make_promise: Callable[..., Any], make_ticket: Callable[..., Any]
+) -> None:
+    quick, _ = _world(make_promise, make_ticket)
+    clocks_recompute(now=NOW)
+    expected = _summary()
+    Clock.objects.all().delete()
+    ClockSummary.objects.create(promise=quick, day=T0.date(), n=7, met=7)  # left over
+
+    clocks_recompute(now=NOW)
+
+    assert _summary() == expected
+
+
+def test_summary_keys_that_drop_to_nothing_lose_their_row(
+    make_promise: Callable[..., Any], make_ticket: Callable[..., Any]
+) -> None:
+    quick, _ = _world(make_promise, make_ticket)
+    clocks_recompute(now=NOW)
+    met_keys = ClockSummary.objects.filter(promise=quick, cause="").count()
+    assert met_keys
+    quick.target_value = Decimal("0.1")  # six minutes: every resolution clock breaches
+    quick.save()
+
+    clocks_recompute(now=NOW)
+
+    assert not ClockSummary.objects.filter(promise=quick, cause="").exists()
+    assert not ClockSummary.objects.filter(n__lte=0).exists()
+    kept = _summary()
+    summary_rebuild()
+    assert _summary() == kept
 
 
 def test_a_first_computation_leaves_the_indexes_in_place(

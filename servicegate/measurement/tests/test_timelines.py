@@ -1,5 +1,6 @@
-"""Packed event timelines: built from the events, emptied by the database on every new
-event, and equal to reading the events themselves."""
+"""Packed timelines: built from the tickets and their events, emptied by the database on
+every new event and every change of a packed ticket field, and equal to reading the
+tickets and events themselves."""
 
 from __future__ import annotations
 
@@ -12,11 +13,17 @@ import pytest
 
 from servicegate.importers.writer import EVENT_FIELDS, insert_columns
 from servicegate.measurement import frames, timelines
-from servicegate.measurement.frames import EventFrame, load_events
+from servicegate.measurement.frames import (
+    LABELS,
+    EventFrame,
+    load_events,
+    load_labels,
+    load_tickets,
+)
 from servicegate.measurement.models import Clock
 from servicegate.measurement.services import clocks_recompute
 from servicegate.measurement.tests.conftest import NOW, T0
-from servicegate.measurement.timelines import FORMAT, ticket_events
+from servicegate.measurement.timelines import FORMAT, ticket_inputs
 from servicegate.operations.models import Ticket, TicketEvent
 
 FIELDS = ("ticket", "at", "status", "priority")
@@ -47,6 +54,11 @@ def _ids() -> np.ndarray:
     return np.array(sorted(Ticket.objects.values_list("pk", flat=True)), dtype=np.int64)
 
 
+def ticket_events(tickets: Any, ids: np.ndarray) -> EventFrame:
+    """The events of the tickets ``ids`` among ``tickets``, from their timelines."""
+    return ticket_inputs(tickets.filter(pk__in=ids.tolist())).events
+
+
 def test_timelines_are_built_stored_and_read_back_equal(make_ticket: Callable[..., Any]) -> None:
     _world(make_ticket)
     # events stored out of time order: sequence 1 is the later one
@@ -65,6 +77,62 @@ def test_timelines_are_built_stored_and_read_back_equal(make_ticket: Callable[..
     # the late event comes first in T-5's timeline
     t5 = built.ticket == late.pk
     assert built.at[t5].tolist() == sorted(built.at[t5].tolist())
+
+
+def test_the_ticket_fields_and_labels_come_back_as_read_from_the_tickets(
+    make_ticket: Callable[..., Any],
+) -> None:
+    _world(make_ticket)
+    Ticket.objects.filter(number="T-2").update(assignment_group="Field", channel="on_site")
+    Ticket.objects.filter(number="T-3").update(reassignment_count=4, source_made_sla=False)
+    expected = load_tickets(Ticket.objects.all())
+    labels = load_labels(Ticket.objects.all(), expected.id, LABELS)
+
+    for _ in range(2):  # built, then read back from the stored timelines
+        inputs = ticket_inputs(Ticket.objects.all())
+        for name, value in vars(expected).items():
+            np.testing.assert_array_equal(getattr(inputs.tickets, name), value, err_msg=name)
+        np.testing.assert_array_equal(inputs.label_hash, labels.hash)
+    t1, t2, _, t4 = labels.hash.tolist()
+    assert t1 == t4 != t2  # T-2's team and channel differ, T-1's and T-4's are the same
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"priority": "P1"},
+        {"kind": "request"},
+        {"assignment_group": "Field"},
+        {"channel": "on_site"},
+        {"reassignment_count": 5},
+        {"source_made_sla": True},
+        {"responded_at": T0 + timedelta(minutes=3)},
+        {"opened_at": T0 - timedelta(minutes=3)},
+    ],
+    ids=lambda change: next(iter(change)),
+)
+def test_a_changed_ticket_field_empties_the_timeline(
+    make_ticket: Callable[..., Any], change: dict[str, Any]
+) -> None:
+    t1, t2, *_ = _world(make_ticket)
+    ticket_inputs(Ticket.objects.all())
+    Ticket.objects.filter(pk=t1.pk).update(**change)
+    assert Ticket.objects.get(pk=t1.pk).timeline is None
+    assert Ticket.objects.get(pk=t2.pk).timeline is not None
+    # the same value again, or an unpacked field, leaves it
+    ticket_inputs(Ticket.objects.all())
+    Ticket.objects.filter(pk=t1.pk).update(**change, status="closed", category="Printers")
+    assert Ticket.objects.get(pk=t1.pk).timeline is not None
+    # a save through the model does as an update does
+    ticket = Ticket.objects.get(pk=t2.pk)
+    for field, value in change.items():
+        setattr(ticket, field, value)
+    ticket.save()
+    assert Ticket.objects.get(pk=t2.pk).timeline is None
+    inputs = ticket_inputs(Ticket.objects.all())
+    fresh = load_tickets(Ticket.objects.all())
+    for name, value in vars(fresh).items():
+        np.testing.assert_array_equal(getattr(inputs.tickets, name), value, err_msg=name)
 
 
 def test_a_subset_of_tickets_reads_only_theirs(make_ticket: Callable[..., Any]) -> None:

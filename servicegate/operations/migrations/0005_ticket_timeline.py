@@ -8,6 +8,8 @@ rebuilds the empty ones from the events.
 
 from django.db import migrations, models
 
+from servicegate.operations.migrations._vendor_sql import runner
+
 SQLITE_UP = [
     """
 CREATE TRIGGER IF NOT EXISTS operations_ticketevent_timeline_insert
@@ -62,16 +64,8 @@ POSTGRES_DOWN = [
 ]
 
 
-def forwards(apps, schema_editor):
-    statements = {"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}
-    for sql in statements.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):
-    statements = {"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN}
-    for sql in statements.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(sql)
+forwards = runner({"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP})
+backwards = runner({"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN})
 
 
 class Migration(migrations.Migration):

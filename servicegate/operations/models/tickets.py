@@ -79,9 +79,10 @@ class Ticket(models.Model):
     reassignment_count = models.PositiveIntegerField(_("reassignments"), default=0)
     reopen_count = models.PositiveIntegerField(_("reopenings"), default=0)
     source_made_sla = models.BooleanField(_("SLA met (source)"), null=True, blank=True)
-    # The ticket's events packed for the clock computation (see measurement.timelines):
-    # derived from the events and emptied (NULL) by a database trigger whenever one is
-    # added or removed, so it is never older than the events.
+    # The ticket's clock inputs packed for the clock computation (measurement.timelines):
+    # its events and the fields the clocks depend on, emptied (NULL) by database
+    # triggers whenever an event is added or removed or one of those fields changes, so
+    # it is never older than what it packs.
     timeline = models.BinaryField(_("packed event timeline"), null=True, editable=False)
 
     objects = TicketManager()
