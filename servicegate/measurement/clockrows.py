@@ -12,7 +12,6 @@ back as a change per summary key (:class:`Written`), so the summary changes by a
 
 from __future__ import annotations
 
-import json
 import zlib
 from collections import Counter
 from collections.abc import Callable
@@ -29,7 +28,7 @@ from django.db.models import F, Max, QuerySet, Value
 from servicegate.engines.clocks import NONE, STATES, ClockBatch
 from servicegate.importers.writer import insert_columns
 from servicegate.measurement.evaluation import CAUSE_NAMES
-from servicegate.measurement.frames import LABELS, IntArray, Labels, TicketFrame, int_rows
+from servicegate.measurement.frames import LABELS, IntArray, Labels, TicketFrame, id_rows, int_rows
 from servicegate.measurement.models import Clock
 from servicegate.promises.models import Promise
 
@@ -330,7 +329,7 @@ class Stored:
             .annotate(_key=F("ticket_id") * Value(width) + F("promise_id"))
             .values_list("_key", "fingerprint")
         )
-        a = int_rows(qs, 2, order="", ordered=False)
+        a = int_rows(qs, 2, ordered=False)
         return cls(width, a[:, 0], a[:, 1])
 
 
@@ -417,12 +416,10 @@ def _keyed(keys: IntArray, width: int) -> tuple[str, list[Any]]:
     SQLite finds each through the (ticket, promise) index from one JSON parameter,
     PostgreSQL from one array; other databases get one condition per clock.
     """
-    if connection.vendor == "sqlite":
-        pairs = f"SELECT value / {width}, value %% {width} FROM json_each(%s)"
-        return f"(ticket_id, promise_id) IN ({pairs})", [json.dumps(keys.tolist())]
-    if connection.vendor == "postgresql":
-        pairs = f"SELECT k / {width}, k %% {width} FROM unnest(%s::bigint[]) AS k"
-        return f"(ticket_id, promise_id) IN ({pairs})", [keys.tolist()]
+    if connection.vendor in ("sqlite", "postgresql"):
+        rows, param = id_rows(keys)
+        pairs = f"SELECT k / {width}, k %% {width} FROM {rows}"
+        return f"(ticket_id, promise_id) IN ({pairs})", [param]
     tickets, promises = np.divmod(keys, width)
     one = "(ticket_id = %s AND promise_id = %s)"
     pairs_flat = np.column_stack([tickets, promises]).ravel().tolist()

@@ -1,4 +1,4 @@
-"""Each ticket's clock inputs packed into one binary value, ``Ticket.timeline``.
+"""Each ticket's clock inputs packed into one binary value, its ``TicketTimeline``.
 
 Reading a million tickets and five million events row by row costs the clock
 computation most of its time; reading one packed value per ticket costs a fraction of
@@ -8,9 +8,9 @@ as :class:`frames.TicketFrame` holds them) and a digest of its labels (team, cha
 priority: ``frames.LABELS``), then the ticket's events in clock order, each as
 :func:`frames.pack_events` packs it.
 
-A timeline is derived data. Database triggers (migrations operations 0005 and 0006)
-empty it whenever an event of its ticket is added or removed and whenever one of those
-ticket fields changes; an empty timeline, or one of another format, is rebuilt from the
+A timeline is derived data. Database triggers (migration operations 0006) delete it
+whenever an event of its ticket is added or removed and whenever one of those ticket
+fields changes; a missing timeline, or one of another format, is rebuilt from the
 ticket and its events by the next clock computation (:func:`ticket_inputs`), which
 stores it again.
 """
@@ -24,10 +24,10 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
-from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
+from servicegate.importers.writer import insert_columns
 from servicegate.measurement.frames import (
     EPOCH_SHIFT,
     KINDS,
@@ -37,6 +37,7 @@ from servicegate.measurement.frames import (
     TicketFrame,
     aggregate_row,
     id_set,
+    int_rows,
     load_events,
     load_labels,
     load_tickets,
@@ -44,14 +45,14 @@ from servicegate.measurement.frames import (
     unpack_events,
 )
 from servicegate.measurement.rules import PRIORITY_NAMES, STATUS_NAMES
-from servicegate.operations.models import Ticket, TicketEvent
+from servicegate.operations.models import Ticket, TicketEvent, TicketTimeline
 
 TICKET_FIELDS = tuple(f.name for f in fields(TicketFrame) if f.name != "id")
 HEAD = 2 + len(TICKET_FIELDS)  # the format, the ticket's fields, its labels' digest
 FORMAT = zlib.crc32(
     repr((2, STATUS_NAMES, PRIORITY_NAMES, EPOCH_SHIFT, KINDS, TICKET_FIELDS, LABELS)).encode()
 )
-SPARSE = 0.5  # below this share of an id range, read events by id batches
+FEW = 0.05  # below this share of their id range, tickets' rows are read by id
 ID_BATCH = 20_000
 EVENT_FIELDS = tuple(f.name for f in fields(EventFrame))
 _EMPTY = np.zeros(0, dtype=np.int64)
@@ -91,16 +92,27 @@ def ticket_inputs(tickets: QuerySet[Ticket]) -> Inputs:
 
 
 def _load(tickets: QuerySet[Ticket]) -> tuple[Inputs, IntArray]:
-    """The inputs of ``tickets`` with a usable timeline, and the ids of the others."""
-    try:
-        sql, params = tickets.order_by("id").values_list("id", "timeline").query.sql_with_params()
-    except EmptyResultSet:  # e.g. kind__in=[] when no promise is measured
+    """The inputs of ``tickets`` with a usable timeline, and the ids of the others.
+
+    Two plain reads instead of a join (which PostgreSQL answered by scanning every
+    timeline per chunk): the tickets' ids, then the timelines of their id range (or,
+    for a few tickets spread wide, of their ids), kept where the ticket is wanted.
+    """
+    ids = int_rows(tickets.order_by("id").values_list("id"), 1)[:, 0]
+    if not ids.size:
         return _unpacked(_EMPTY, _EMPTY, _EMPTY), _EMPTY
+    lo, hi = int(ids[0]), int(ids[-1])
+    stored = TicketTimeline.objects.filter(ticket_id__gte=lo, ticket_id__lte=hi)
+    if ids.size <= FEW * (hi - lo + 1):
+        stored = TicketTimeline.objects.filter(ticket_id__in=id_set(ids))
+    sql, params = (
+        stored.order_by("ticket_id").values_list("ticket_id", "data").query.sql_with_params()
+    )
     got, sizes, data = _read(sql, params)
     starts = np.cumsum(sizes) - sizes
-    usable = sizes >= HEAD
+    usable = (sizes >= HEAD) & np.isin(got, ids)
     usable[usable] = data[starts[usable]] == FORMAT
-    return _unpacked(np.where(usable, got, -1), sizes, data), got[~usable]
+    return _unpacked(np.where(usable, got, -1), sizes, data), np.setdiff1d(ids, got[usable])
 
 
 def _unpacked(ids: IntArray, sizes: IntArray, data: IntArray) -> Inputs:
@@ -121,7 +133,7 @@ def _unpacked(ids: IntArray, sizes: IntArray, data: IntArray) -> Inputs:
 
 def _build(tickets: QuerySet[Ticket], ids: IntArray, total: int) -> Inputs:
     """The inputs of the tickets ``ids`` (sorted, all in ``tickets``) from their rows."""
-    if ids.size > SPARSE * total:  # most of them: read the whole query and keep those
+    if ids.size > FEW * total:  # most of them: read the whole query and keep those
         parts = [(tickets, ids)]
     else:
         parts = [
@@ -138,7 +150,7 @@ def _build(tickets: QuerySet[Ticket], ids: IntArray, total: int) -> Inputs:
     frame = TicketFrame(
         *(np.concatenate([getattr(f, n.name) for f in frames]) for n in fields(TicketFrame))
     )
-    return Inputs(frame, events_of(frame.id), np.concatenate(hashes))
+    return Inputs(frame, events_of(frame.id, tickets), np.concatenate(hashes))
 
 
 def _merged(a: Inputs, b: Inputs) -> Inputs:
@@ -225,17 +237,22 @@ def _raw_text() -> Iterator[None]:
         raw.text_factory = before
 
 
-def events_of(ids: IntArray) -> EventFrame:
-    """Events of the tickets ``ids`` (sorted) read from the event table.
+def events_of(ids: IntArray, among: QuerySet[Ticket] | None = None) -> EventFrame:
+    """Events of the tickets ``ids`` (sorted; all in ``among``, if given) read from the
+    event table.
 
-    When the ids fill most of their range, one query over the range; else id batches of
-    ``ID_BATCH`` (a few tickets among a million).
+    When the ids fill a good part of their range, one query over the range (limited to
+    the tickets of ``among``, so the database converts no other ticket's events); else
+    id batches of ``ID_BATCH`` (a few tickets among a million).
     """
     if not ids.size:
         return EventFrame(_EMPTY, _EMPTY, _EMPTY, _EMPTY)
     lo, hi = int(ids[0]), int(ids[-1])
-    if ids.size > SPARSE * (hi - lo + 1):
-        loaded = load_events(TicketEvent.objects.filter(ticket_id__gte=lo, ticket_id__lte=hi))
+    if ids.size > FEW * (hi - lo + 1):
+        events = TicketEvent.objects.filter(ticket_id__gte=lo, ticket_id__lte=hi)
+        if among is not None:
+            events = events.filter(ticket_id__in=among.order_by().values("id"))
+        loaded = load_events(events)
         keep = np.isin(loaded.ticket, ids)
         if keep.all():
             return loaded
@@ -262,36 +279,9 @@ def store_timelines(inputs: Inputs) -> None:
     ).astype("<i8")
     body = packed.astype("<i8").tobytes()
     blobs = [head.tobytes() + body[a * 8 : b * 8] for head, a, b in zip(heads, lo, hi, strict=True)]
-    table = connection.ops.quote_name(Ticket._meta.db_table)
     with transaction.atomic():
-        connection.ensure_connection()
-        _write(table, frame.id, blobs)
-
-
-def _write(table: str, ids: IntArray, blobs: list[bytes]) -> None:
-    raw = connection.connection
-    assert raw is not None
-    if connection.vendor == "postgresql":
-        with raw.cursor() as cursor:
-            cursor.execute(
-                "CREATE TEMPORARY TABLE IF NOT EXISTS timeline_fill "
-                "(id bigint PRIMARY KEY, timeline bytea) ON COMMIT DROP"
-            )
-            with cursor.copy("COPY timeline_fill (id, timeline) FROM STDIN") as copy:
-                for row in zip(ids.tolist(), blobs, strict=True):
-                    copy.write_row(row)
-            cursor.execute(
-                f"UPDATE {table} AS t SET timeline = f.timeline FROM timeline_fill AS f "
-                "WHERE t.id = f.id"
-            )
-            cursor.execute("DELETE FROM timeline_fill")
-        return
-    marker = "?" if connection.vendor == "sqlite" else "%s"
-    cursor = raw.cursor()
-    try:
-        cursor.executemany(
-            f"UPDATE {table} SET timeline = {marker} WHERE id = {marker}",
-            zip(blobs, ids.tolist(), strict=True),
+        # a timeline of another format may be there: replace it
+        TicketTimeline.objects.filter(ticket_id__in=id_set(frame.id))._raw_delete(
+            TicketTimeline.objects.db
         )
-    finally:
-        cursor.close()
+        insert_columns(TicketTimeline, ("ticket_id", "data"), [frame.id.tolist(), blobs])

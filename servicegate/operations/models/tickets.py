@@ -13,13 +13,6 @@ from servicegate.team.models import Technician
 NATIVE_SOURCE = "servicegate"
 
 
-class TicketManager(models.Manager["Ticket"]):
-    """Tickets without their packed event timeline, which only the clock computation reads."""
-
-    def get_queryset(self) -> models.QuerySet[Ticket]:
-        return super().get_queryset().defer("timeline")
-
-
 class Ticket(models.Model):
     """A reactive ticket or preventive work order.
 
@@ -79,13 +72,6 @@ class Ticket(models.Model):
     reassignment_count = models.PositiveIntegerField(_("reassignments"), default=0)
     reopen_count = models.PositiveIntegerField(_("reopenings"), default=0)
     source_made_sla = models.BooleanField(_("SLA met (source)"), null=True, blank=True)
-    # The ticket's clock inputs packed for the clock computation (measurement.timelines):
-    # its events and the fields the clocks depend on, emptied (NULL) by database
-    # triggers whenever an event is added or removed or one of those fields changes, so
-    # it is never older than what it packs.
-    timeline = models.BinaryField(_("packed event timeline"), null=True, editable=False)
-
-    objects = TicketManager()
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -162,3 +148,32 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} #{self.seq} {self.status} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class TicketTimeline(models.Model):
+    """A ticket's clock inputs packed into one value for the clock computation.
+
+    Derived data (see ``measurement.timelines``): the ticket fields the clocks depend on
+    and its events. Database triggers delete the row whenever an event of the ticket is
+    added or removed, an UPDATE changes one of those fields or the ticket goes, whoever
+    writes (migration operations 0006), so a stored timeline is never older than what it
+    packs; the next clock computation builds the missing ones. A table of its own keeps
+    those writes off the wide, much-indexed ticket rows.
+    """
+
+    ticket = models.OneToOneField(
+        Ticket,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        db_constraint=False,  # written in bulk for existing tickets only
+        related_name="timeline",
+        verbose_name=_("ticket"),
+    )
+    data = models.BinaryField(_("packed clock inputs"))
+
+    class Meta:
+        verbose_name = _("ticket timeline")
+        verbose_name_plural = _("ticket timelines")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {len(self.data)} bytes"
