@@ -146,14 +146,35 @@ def aggregate_row(sql: str, params: Any) -> tuple[Any, ...] | None:
 
     A concatenation can outgrow what the database holds in one value (SQLite's 1 GB
     string limit, PostgreSQL's 1 GB allocation): the caller then reads row by row. The
-    query runs in a savepoint, so a refusal leaves the transaction usable.
+    query runs in a savepoint, so a refusal leaves the transaction usable. PostgreSQL
+    sends the row in binary (Django's cursors take text, which doubles a byte string
+    into hexadecimal the driver then decodes).
     """
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return tuple(cursor.fetchone())
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                return _binary_row(sql, params)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return tuple(cursor.fetchone())
     except (DataError, OperationalError, InternalError):
         return None
+
+
+def _binary_row(sql: str, params: Any) -> tuple[Any, ...]:
+    """The query with its parameters bound as Django binds them (on the client: Django's
+    integer wrappers are 32-bit types that only a text query may exceed), sent as text,
+    its row received in binary."""
+    import psycopg
+
+    connection.ensure_connection()
+    raw = connection.connection
+    with connection.wrap_database_errors:
+        with psycopg.ClientCursor(raw) as client:
+            text = client.mogrify(sql, params)
+        with psycopg.Cursor(raw) as cursor:
+            cursor.execute(text.encode(), binary=True)
+            return tuple(cursor.fetchone() or ())
 
 
 def _concatenated(

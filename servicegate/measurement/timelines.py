@@ -110,9 +110,12 @@ def _load(tickets: QuerySet[Ticket]) -> tuple[Inputs, IntArray]:
     )
     got, sizes, data = _read(sql, params)
     starts = np.cumsum(sizes) - sizes
-    usable = (sizes >= HEAD) & np.isin(got, ids)
+    at = np.clip(np.searchsorted(ids, got), 0, ids.size - 1)  # both sorted
+    usable = (sizes >= HEAD) & (ids[at] == got)
     usable[usable] = data[starts[usable]] == FORMAT
-    return _unpacked(np.where(usable, got, -1), sizes, data), np.setdiff1d(ids, got[usable])
+    found = np.zeros(ids.size, dtype=bool)
+    found[at[usable]] = True
+    return _unpacked(np.where(usable, got, -1), sizes, data), ids[~found]
 
 
 def _unpacked(ids: IntArray, sizes: IntArray, data: IntArray) -> Inputs:
@@ -191,7 +194,8 @@ def _read(sql: str, params: Any) -> tuple[IntArray, IntArray, IntArray]:
             got = np.fromstring(ids, dtype=np.int64, sep=",")
             lengths = np.fromstring(sizes, dtype=np.int64, sep=",")
             data = np.frombuffer(blob or b"", dtype="<i8")
-            if got.size == lengths.size == count and data.size == lengths.sum():
+            whole = got.size == lengths.size == count and data.size == lengths.sum()
+            if whole and bool((got[1:] > got[:-1]).all()):  # in the query's order
                 return got, lengths, data.astype(np.int64)
     elif connection.vendor == "postgresql":
         row = aggregate_row(
