@@ -157,13 +157,14 @@ class Rows:
         values = {k: v[pos] for k, v in labels.values.items()}
         return replace(self, labels=values, label_code=labels.code[pos])
 
-    def counted(self) -> Written:
+    def counted(self, out: Written | None = None) -> Written:
         """What the per-day summary counts of these rows (the decided ones), per key.
 
         Grouped by numpy on integer keys (day, cause, the chunk's label combination);
-        only one Python tuple per group. The rows must be :meth:`labelled`.
+        only one Python tuple per group. The rows must be :meth:`labelled`. Adds to
+        ``out``, if given.
         """
-        out = Written()
+        out = out if out is not None else Written()
         rows = np.flatnonzero(self.decided != NONE)
         if not rows.size:
             return out
@@ -184,7 +185,32 @@ class Rows:
             )
             out.n[k] += int(n[i])
             out.met[k] += int(met[i])
+        self._count_groups(out, rows, day)
         return out
+
+    def _count_groups(self, out: Written, rows: IntArray, day: IntArray) -> None:
+        """What the customer/team summary counts of the decided ``rows`` (UTC ``day``s)."""
+        customer = self.customer[rows] + 1  # 0: none
+        team = self.label_code[rows] + 1
+        breached = self.breached[rows]
+        for period, start in (("week", week_start(day)), ("month", month_start(day))):
+            _, first, inverse = np.unique(
+                _one_key(start, customer, team), return_index=True, return_inverse=True
+            )
+            n = np.bincount(inverse.ravel())
+            met = np.bincount(inverse.ravel(), weights=breached != 1).astype(np.int64)
+            starts = np.datetime_as_string(start[first].astype("datetime64[D]")).tolist()
+            at = rows[first]
+            whos = [c if c >= 0 else None for c in self.customer[at].tolist()]
+            teams = [str(t) for t in self.labels["assignment_group"][at].tolist()]
+            for k, count, kept in zip(
+                zip([self.promise] * at.size, [period] * at.size, starts, whos, teams, strict=True),
+                n.tolist(),
+                met.tolist(),
+                strict=True,
+            ):
+                out.groups[k] += count
+                out.groups_met[k] += kept
 
     def fingerprint(self) -> IntArray:
         """A 64-bit digest per row of every stored value but ``computed_at``."""
@@ -343,35 +369,65 @@ def key_width() -> int:
 
 
 SummaryKey = tuple[int, str, str, str, str]  # promise, day, priority, channel, cause
+GroupKey = tuple[int, str, str, int | None, str]  # promise, period, start, customer, team
+
+
+def _one_key(*columns: IntArray) -> Any:
+    """One sortable key per row of these non-negative-offset integer columns: a single
+    integer when their ranges fit 62 bits (sorting one column is far quicker), else the
+    rows as records."""
+    lows = [int(c.min()) for c in columns]
+    spans = [int(c.max()) - low + 1 for c, low in zip(columns, lows, strict=True)]
+    if np.prod([float(s) for s in spans]) < 2.0**62:
+        key = np.zeros(columns[0].size, dtype=np.int64)
+        for column, low, span in zip(columns, lows, spans, strict=True):
+            key = key * span + (column - low)
+        return key
+    return np.rec.fromarrays(columns)
+
+
+def week_start(day: IntArray) -> IntArray:
+    """The Monday (epoch day) of each epoch day's week; 1 January 1970 was a Thursday."""
+    return day - (day + 3) % 7
+
+
+def month_start(day: IntArray) -> IntArray:
+    """The first (epoch day) of each epoch day's month."""
+    return (
+        day.astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    )
 
 
 @dataclass
 class Written:
-    """What :func:`replace_changed` did to the clocks, and so to their per-day summary.
+    """What :func:`replace_changed` did to the clocks, and so to their summaries.
 
-    ``rows`` inserted; ``n`` and ``met`` the change of the summary's counts per key
-    (what the new clocks count less what the deleted ones counted).
+    ``rows`` inserted; ``n`` and ``met`` the change of the per-day summary's counts per
+    key, ``groups`` and ``groups_met`` those of the customer/team summary (what the new
+    clocks count less what the deleted ones counted).
     """
 
     rows: int = 0
     n: Counter[SummaryKey] = field(default_factory=Counter)
     met: Counter[SummaryKey] = field(default_factory=Counter)
-
-    def add(self, other: Written, sign: int = 1) -> None:
-        self.rows += other.rows
-        for key, value in other.n.items():
-            self.n[key] += sign * value
-        for key, value in other.met.items():
-            self.met[key] += sign * value
+    groups: Counter[GroupKey] = field(default_factory=Counter)
+    groups_met: Counter[GroupKey] = field(default_factory=Counter)
 
 
 LabelsOf = Callable[[IntArray], Labels]  # the labels of some tickets, aligned with their ids
 
 
-def replace_changed(batches: list[Rows], stored: Stored, now: int, labels_of: LabelsOf) -> Written:
+def replace_changed(
+    batches: list[Rows],
+    stored: Stored,
+    now: int,
+    labels_of: LabelsOf,
+    written: Written | None = None,
+) -> Written:
     """Write the clocks of ``batches`` that differ from ``stored``; delete the rest.
 
-    ``labels_of`` reads the labels of the tickets whose clocks are written.
+    ``labels_of`` reads the labels of the tickets whose clocks are written. What was
+    written is added to ``written``, if given.
     """
     prints = [rows.fingerprint() for rows in batches]
     width = stored.width
@@ -387,8 +443,8 @@ def replace_changed(batches: list[Rows], stored: Stored, now: int, labels_of: La
         unchanged = (stored.key[match] == new_key) & (stored.fingerprint[match] == new_print)
         kept[match[unchanged]] = True
     gone = stored.key[~kept]
-    written = Written()
-    written.add(stored_counts(gone, width), -1)  # before they go
+    written = written if written is not None else Written()
+    stored_counts(gone, width, written, -1)  # before they go
     delete_clocks(gone, width)
     changed_ticket = np.unique(new_key[~unchanged] // width)
     labels = labels_of(changed_ticket) if changed_ticket.size else None
@@ -406,7 +462,7 @@ def replace_changed(batches: list[Rows], stored: Stored, now: int, labels_of: La
             columns = subset.columns(fingerprint[changed], now)
             insert_columns(Clock, COLUMNS, columns, epochs=STAMPS)
         written.rows += len(subset)
-        written.add(subset.counted())
+        subset.counted(written)
     return written
 
 
@@ -426,10 +482,11 @@ def _keyed(keys: IntArray, width: int) -> tuple[str, list[Any]]:
     return "(" + " OR ".join([one] * keys.size) + ")", pairs_flat
 
 
-def stored_counts(keys: IntArray, width: int) -> Written:
-    """What the per-day summary counts of the stored clocks with these keys (one grouped
-    query per batch; no row comes back to Python)."""
-    out = Written()
+def stored_counts(keys: IntArray, width: int, out: Written | None = None, sign: int = 1) -> Written:
+    """What the summaries count of the stored clocks with these keys (one grouped query
+    per batch: a row per day and combination of labels, none per clock), times ``sign``
+    and added to ``out``, if given."""
+    out = out if out is not None else Written()
     day = (
         "CAST(decided_at AT TIME ZONE 'UTC' AS DATE)"
         if connection.vendor == "postgresql"
@@ -437,20 +494,31 @@ def stored_counts(keys: IntArray, width: int) -> Written:
     )
     table = connection.ops.quote_name(Clock._meta.db_table)
     batch = KEY_BATCH if connection.vendor in ("sqlite", "postgresql") else 500
+    rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for lo in range(0, keys.size, batch):
             where, params = _keyed(keys[lo : lo + batch], width)
             cursor.execute(
-                f"SELECT promise_id, {day}, priority, channel, cause, COUNT(*), "
-                f"SUM(CASE WHEN breached THEN 0 ELSE 1 END) FROM {table} "
+                f"SELECT promise_id, {day}, priority, channel, cause, customer_id, team, "
+                f"COUNT(*), SUM(CASE WHEN breached THEN 0 ELSE 1 END) FROM {table} "
                 f"WHERE decided_at IS NOT NULL AND {where} "
-                "GROUP BY promise_id, 2, priority, channel, cause",
+                "GROUP BY promise_id, 2, priority, channel, cause, customer_id, team",
                 params,
             )
-            for promise, decided, priority, channel, cause, n, met in cursor.fetchall():
-                key = (promise, str(decided)[:10], priority, channel, cause)
-                out.n[key] += n
-                out.met[key] += met
+            rows += cursor.fetchall()
+    if not rows:
+        return out
+    days = np.array([str(r[1])[:10] for r in rows], dtype="datetime64[D]").astype(np.int64)
+    weeks = np.datetime_as_string(week_start(days).astype("datetime64[D]")).tolist()
+    months = np.datetime_as_string(month_start(days).astype("datetime64[D]")).tolist()
+    for i, (promise, decided, priority, channel, cause, customer, team, n, met) in enumerate(rows):
+        key = (promise, str(decided)[:10], priority, channel, cause)
+        out.n[key] += sign * n
+        out.met[key] += sign * met
+        for period, start in (("week", weeks[i]), ("month", months[i])):
+            group = (promise, period, start, customer, team)
+            out.groups[group] += sign * n
+            out.groups_met[group] += sign * met
     return out
 
 

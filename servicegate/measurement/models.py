@@ -134,3 +134,43 @@ class ClockSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.promise_id} {self.day}: {self.met}/{self.n}"
+
+
+class ClockGroupSummary(models.Model):
+    """Decided clocks per promise, customer, team and week or month: attainment by
+    customer or team without grouping every clock.
+
+    ``period`` is ``"week"`` (``start`` a Monday) or ``"month"`` (``start`` the 1st, also
+    answering quarters and all time); every decided clock counts once in each, in the
+    UTC period of its ``decided_at``. Kept in step with the clocks by
+    ``services.clocks_recompute``, like ``ClockSummary``.
+    """
+
+    promise = models.ForeignKey(
+        Promise, on_delete=models.CASCADE, related_name="+", verbose_name=_("promise")
+    )
+    period = models.CharField(_("period"), max_length=5)
+    start = models.DateField(_("period start"))
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("customer"),
+    )
+    team = models.CharField(_("team"), max_length=200, blank=True)
+    n = models.PositiveIntegerField(_("decided clocks"))
+    met = models.PositiveIntegerField(_("met"))
+
+    class Meta:
+        ordering = ["promise_id", "period", "start"]
+        verbose_name = _("clock group summary")
+        verbose_name_plural = _("clock group summaries")
+        indexes = [
+            models.Index(fields=["period", "promise", "start"], name="clock_group_summary_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.promise_id} {self.period} {self.start}: {self.met}/{self.n}"

@@ -2,7 +2,8 @@
 
 Attainment counts *decided* clocks (met, or breached — a breach cannot be undone) in
 the period in which the outcome became certain (``Clock.decided_at``, UTC days). The
-dashboard reads the per-day ``ClockSummary``; the API groups ``Clock`` in SQL.
+dashboard reads the per-day ``ClockSummary``, attainment by customer or team the weekly
+and monthly ``ClockGroupSummary``.
 """
 
 from __future__ import annotations
@@ -15,36 +16,22 @@ from typing import Any
 
 import numpy as np
 from django.db.models import (
-    Avg,
-    Case,
-    Count,
     DateField,
     DecimalField,
     F,
     Func,
-    IntegerField,
     QuerySet,
     Sum,
-    When,
 )
 from django.utils import timezone
 
 from servicegate.engines.attainment import wilson_interval
 from servicegate.measurement.choices import OPEN_STATES, GroupBy, Period
-from servicegate.measurement.models import Clock, ClockSummary
+from servicegate.measurement.models import Clock, ClockGroupSummary, ClockSummary
 from servicegate.measurement.rules import calendar_of
 from servicegate.operations.models import Ticket
 from servicegate.promises.models import Promise
 
-GROUP_FIELDS: dict[str, str] = {
-    GroupBy.PROMISE: "promise_id",
-    GroupBy.PRODUCT: "promise__product__name",
-    GroupBy.SEGMENT: "promise__segment__name",
-    GroupBy.CUSTOMER: "customer__name",
-    GroupBy.TEAM: "team",
-    GroupBy.CHANNEL: "channel",
-    GroupBy.PRIORITY: "priority",
-}
 # The first day (UTC) of the week (Monday), month or quarter of a stored instant, in the
 # database's own date functions: Django's Trunc* on SQLite calls back into Python for
 # every row (seconds on a million clocks); SQLite's date() works on the stored UTC text.
@@ -159,25 +146,46 @@ def attainment(
     """Attainment per group (and period), aggregated in SQL.
 
     From the daily summary where it keeps the grouping (a few thousand rows), else from
-    the clocks themselves (customer, team). Both give the same numbers; the promised
-    level of a group is the mean over its clocks.
+    the summary per customer and team by week and month. Both give what grouping the
+    clocks themselves gives; the promised level of a group is the mean over its clocks.
     """
     if group_by in SUMMARY_FIELDS:
         return _attainment_from_summary(group_by, period, promise)
-    return _attainment_from_clocks(group_by, period, promise)
+    return _attainment_from_groups(group_by, period, promise)
 
 
 def _attainment_from_summary(
     group_by: str, period: str | None, promise: int | None
 ) -> list[Attainment]:
-    field = SUMMARY_FIELDS[group_by]
     cells = ClockSummary.objects.all()
+    if period:
+        cells = cells.annotate(period_start=PeriodStart("day", period, of_date=True))
+    return _attainment_of_cells(cells, SUMMARY_FIELDS[group_by], period, promise)
+
+
+GROUP_SUMMARY_FIELDS: dict[str, str] = {
+    GroupBy.CUSTOMER: "customer__name",
+    GroupBy.TEAM: "team",
+}
+
+
+def _attainment_from_groups(
+    group_by: str, period: str | None, promise: int | None
+) -> list[Attainment]:
+    cells = ClockGroupSummary.objects.filter(period="week" if period == Period.WEEK else "month")
+    if period:
+        cells = cells.annotate(period_start=PeriodStart("start", period, of_date=True))
+    return _attainment_of_cells(cells, GROUP_SUMMARY_FIELDS[group_by], period, promise)
+
+
+def _attainment_of_cells(
+    cells: QuerySet[Any], field: str, period: str | None, promise: int | None
+) -> list[Attainment]:
+    """Attainment per ``field`` (and ``period_start``) over summary rows (``n``, ``met``);
+    the promised level weighted by each row's clocks."""
     if promise is not None:
         cells = cells.filter(promise_id=promise)
-    keys = [field]
-    if period:
-        cells = cells.annotate(period=PeriodStart("day", period, of_date=True))
-        keys.append("period")
+    keys = [field, "period_start"] if period else [field]
     rows = (
         cells.values(*keys)
         .annotate(
@@ -191,36 +199,8 @@ def _attainment_from_summary(
     for r in rows:
         n = r["total"] or 0
         level = float(r["weighted"]) / n / 100 if n and r["weighted"] is not None else None
-        out.append(attainment_of(str(r[field] or "–"), r.get("period"), n, r["kept"] or 0, level))
-    return out
-
-
-def _attainment_from_clocks(
-    group_by: str, period: str | None, promise: int | None
-) -> list[Attainment]:
-    field = GROUP_FIELDS[group_by]
-    clocks = Clock.objects.filter(decided_at__isnull=False)
-    if promise is not None:
-        clocks = clocks.filter(promise_id=promise)
-    keys = [field]
-    if period:
-        clocks = clocks.annotate(period=PeriodStart("decided_at", period))
-        keys.append("period")
-    rows = (
-        clocks.values(*keys)
-        .annotate(
-            n=Count("id"),
-            met=Sum(Case(When(breached=False, then=1), default=0, output_field=IntegerField())),
-            level=Avg("promise__attainment_percent"),
-        )
-        .order_by(*keys)
-    )
-    out = []
-    for r in rows:
-        p = r.get("period")
-        day = p.date() if isinstance(p, datetime) else p
-        level = float(r["level"]) / 100 if r["level"] is not None else None
-        out.append(attainment_of(str(r[field] or "–"), day, r["n"], r["met"] or 0, level))
+        group = str(r[field] or "–")
+        out.append(attainment_of(group, r.get("period_start"), n, r["kept"] or 0, level))
     return out
 
 

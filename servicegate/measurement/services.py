@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,7 +39,7 @@ from servicegate.measurement.frames import (
     id_set,
     load_labels,
 )
-from servicegate.measurement.models import Clock, ClockSummary
+from servicegate.measurement.models import Clock, ClockGroupSummary, ClockSummary
 from servicegate.measurement.rules import (
     METRIC_KINDS,
     RESPONSE_METRICS,
@@ -135,8 +135,9 @@ def clocks_recompute(
     with transaction.atomic(), _quick_delete(), _indexes_after(empty):
         _sort_in_memory()
         width = key_width()  # inside: no promise id of a stored clock reaches it
-        if empty:  # the summary counts what is added from here on
-            ClockSummary.objects.all()._raw_delete(ClockSummary.objects.db)
+        if empty:  # the summaries count what is added from here on
+            for summary in (ClockSummary, ClockGroupSummary):
+                summary.objects.all()._raw_delete(summary.objects.db)
         while lo is not None and lo <= hi:
             chunk = qs.filter(id__gte=lo, id__lt=lo + CHUNK)
             measurable = chunk.filter(candidates)
@@ -150,7 +151,7 @@ def clocks_recompute(
                 clocks = clocks.filter(ticket__in=chunk.values("pk"))
             batches = _evaluate(frame, events, inputs.label_hash, assigned, scope, at)
             stored = Stored.of(clocks, width)
-            written.add(replace_changed(batches, stored, at, _labels_of(measurable, len(frame))))
+            replace_changed(batches, stored, at, _labels_of(measurable, len(frame)), written)
             result.clocks += sum(len(b) for b in batches)
             lo += CHUNK
             if progress is not None:
@@ -158,7 +159,7 @@ def clocks_recompute(
         summary_apply(written)
     result.written = written.rows
     if result.written > max(ANALYZE_AFTER, result.clocks // 10):
-        analyze(Clock, ClockSummary)  # the planner's statistics, after a large change
+        analyze(Clock, ClockSummary, ClockGroupSummary)  # statistics, after a large change
     if built > ANALYZE_AFTER:
         analyze(TicketTimeline)  # many timelines written
     result.seconds = time.perf_counter() - started
@@ -285,84 +286,107 @@ def _needed(assigned: dict[str, IntArray], n: int) -> np.ndarray:
     return needed
 
 
+def _period_sql(period: str) -> str:
+    """The first day (UTC) of the week or month of ``decided_at``, in the database's SQL."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('{period}', decided_at AT TIME ZONE 'UTC') AS DATE)"
+    return {
+        "day": "substr(decided_at, 1, 10)",
+        "week": "date(decided_at, '-6 days', 'weekday 1')",
+    }.get(period, "date(decided_at, 'start of month')")
+
+
 def summary_rebuild(*, promise_ids: list[int] | None = None) -> None:
-    """Rebuild the per-day summary of decided clocks (all promises, or the given ones)."""
-    summary = connection.ops.quote_name(ClockSummary._meta.db_table)
-    clock = connection.ops.quote_name(Clock._meta.db_table)
-    day = (
-        "CAST(decided_at AT TIME ZONE 'UTC' AS DATE)"
-        if connection.vendor == "postgresql"
-        else "substr(decided_at, 1, 10)"
-    )
+    """Rebuild the summaries of decided clocks (all promises, or the given ones): per day,
+    and per customer and team by week and month."""
+    quote = connection.ops.quote_name
+    summary, groups = quote(ClockSummary._meta.db_table), quote(ClockGroupSummary._meta.db_table)
+    clock = quote(Clock._meta.db_table)
+    day = _period_sql("day")
     where, params = "", []
     if promise_ids is not None:
         if not promise_ids:
             promise_ids = [-1]
         where = f"AND promise_id IN ({', '.join(['%s'] * len(promise_ids))})"
         params = list(promise_ids)
+    met = "SUM(CASE WHEN breached THEN 0 ELSE 1 END)"
     with transaction.atomic(), connection.cursor() as cursor:
-        if promise_ids is None:
-            cursor.execute(f"DELETE FROM {summary}")
-        else:
-            cursor.execute(f"DELETE FROM {summary} WHERE 1=1 {where}", params)
+        for table in (summary, groups):
+            cursor.execute(f"DELETE FROM {table} WHERE 1=1 {where}", params)
         cursor.execute(
             f"INSERT INTO {summary} (promise_id, day, priority, channel, cause, n, met) "
-            f"SELECT promise_id, {day}, priority, channel, cause, COUNT(*), "
-            f"SUM(CASE WHEN breached THEN 0 ELSE 1 END) FROM {clock} "
+            f"SELECT promise_id, {day}, priority, channel, cause, COUNT(*), {met} FROM {clock} "
             f"WHERE decided_at IS NOT NULL {where} "
             f"GROUP BY promise_id, {day}, priority, channel, cause",
             params,
         )
+        for period in ("week", "month"):
+            start = _period_sql(period)
+            cursor.execute(
+                f"INSERT INTO {groups} (promise_id, period, start, customer_id, team, n, met) "
+                f"SELECT promise_id, '{period}', {start}, customer_id, team, COUNT(*), {met} "
+                f"FROM {clock} WHERE decided_at IS NOT NULL {where} "
+                f"GROUP BY promise_id, {start}, customer_id, team",
+                params,
+            )
 
 
 def summary_apply(written: Written) -> None:
-    """Change the per-day summary by the counts in ``written``.
+    """Change the summaries by the counts in ``written``."""
+    _apply(
+        ClockSummary, ("promise_id", "day", "priority", "channel", "cause"), written.n, written.met
+    )
+    _apply(
+        ClockGroupSummary,
+        ("promise_id", "period", "start", "customer_id", "team"),
+        written.groups,
+        written.groups_met,
+    )
 
-    The summary rows of the keys concerned are read once; changed ones are updated in
-    bulk, new keys inserted in bulk, keys whose count drops to nothing deleted.
+
+def _apply(
+    model: type[ClockSummary] | type[ClockGroupSummary],
+    names: tuple[str, ...],
+    n: Mapping[Any, int],
+    met: Mapping[Any, int],
+) -> None:
+    """Change a summary (key fields ``names``: the promise, the date second) by counts.
+
+    The rows of the keys concerned are read once; changed ones are updated in bulk, new
+    keys inserted in bulk, keys whose count drops to nothing deleted.
     """
-    deltas = {k: (dn, written.met.get(k, 0)) for k, dn in written.n.items()}
+    deltas = {k: (dn, met.get(k, 0)) for k, dn in n.items()}
     deltas = {k: d for k, d in deltas.items() if d != (0, 0)}
     if not deltas:
         return
     promises = sorted({k[0] for k in deltas})
-    days = sorted({k[1] for k in deltas})
-    rows = ClockSummary.objects.filter(
-        promise_id__in=promises, day__gte=days[0], day__lte=days[-1]
-    ).only("promise_id", "day", "priority", "channel", "cause", "n", "met")
-    found: dict[tuple[int, str, str, str, str], ClockSummary] = {}
+    dates = sorted({k[1 if names[1] == "day" else 2] for k in deltas})
+    when = names[1] if names[1] == "day" else names[2]
+    rows = model.objects.filter(
+        promise_id__in=promises, **{f"{when}__gte": dates[0], f"{when}__lte": dates[-1]}
+    ).only(*names, "n", "met")
+    found: dict[Any, Any] = {}
     for stored in rows.iterator(chunk_size=10_000):
-        key = (stored.promise_id, str(stored.day), stored.priority, stored.channel, stored.cause)
+        key = tuple(str(v) if f == when else v for f, v in ((f, getattr(stored, f)) for f in names))
         if key in deltas:
             found[key] = stored
-    changed: list[ClockSummary] = []
-    doomed: list[ClockSummary] = []
-    created: list[ClockSummary] = []
+    changed: list[Any] = []
+    doomed: list[Any] = []
+    created: list[tuple[Any, ...]] = []
     for key, (dn, dmet) in deltas.items():
         row = found.get(key)
         if row is None:
             if dn > 0:
-                promise, day, priority, channel, cause = key
-                created.append(
-                    ClockSummary(
-                        promise_id=promise,
-                        day=day,
-                        priority=priority,
-                        channel=channel,
-                        cause=cause,
-                        n=dn,
-                        met=dmet,
-                    )
-                )
+                created.append((*key, dn, dmet))
             continue
         row.n += dn
         row.met += dmet
         (changed if row.n > 0 else doomed).append(row)
-    ClockSummary.objects.bulk_update(changed, ["n", "met"], batch_size=2_000)
+    model.objects.bulk_update(changed, ["n", "met"], batch_size=2_000)
     for lo in range(0, len(doomed), 2_000):
-        ClockSummary.objects.filter(pk__in=[r.pk for r in doomed[lo : lo + 2_000]]).delete()
-    names = ("promise_id", "day", "priority", "channel", "cause", "n", "met")
-    insert_columns(ClockSummary, names, [[getattr(r, n) for r in created] for n in names])
+        model.objects.filter(pk__in=[r.pk for r in doomed[lo : lo + 2_000]]).delete()
+    columns = (*names, "n", "met")
+    insert_columns(model, columns, [[row[i] for row in created] for i in range(len(columns))])
 
 
 def recompute_start(

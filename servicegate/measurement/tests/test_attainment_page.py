@@ -6,7 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -123,19 +123,66 @@ def test_a_long_table_points_to_the_csv(
     assert "One more row is in the CSV download." in html
 
 
-@pytest.mark.parametrize("group_by", ["promise", "product", "segment", "channel", "priority"])
+GROUP_FIELDS: dict[str, str] = {
+    "promise": "promise_id",
+    "product": "promise__product__name",
+    "segment": "promise__segment__name",
+    "customer": "customer__name",
+    "team": "team",
+    "channel": "channel",
+    "priority": "priority",
+}
+
+
+def _attainment_from_clocks(group_by: str, period: str | None) -> list[Any]:
+    """The reference: attainment grouped over every decided clock."""
+    from django.db.models import Avg, Case, Count, IntegerField, Sum, When
+
+    from servicegate.measurement.models import Clock
+    from servicegate.measurement.selectors import PeriodStart, attainment_of
+
+    field = GROUP_FIELDS[group_by]
+    clocks = Clock.objects.filter(decided_at__isnull=False)
+    keys = [field]
+    if period:
+        clocks = clocks.annotate(period=PeriodStart("decided_at", period))
+        keys.append("period")
+    rows = (
+        clocks.values(*keys)
+        .annotate(
+            n=Count("id"),
+            met=Sum(Case(When(breached=False, then=1), default=0, output_field=IntegerField())),
+            level=Avg("promise__attainment_percent"),
+        )
+        .order_by(*keys)
+    )
+    out = []
+    for r in rows:
+        p = r.get("period")
+        day = p.date() if isinstance(p, datetime) else p
+        level = float(r["level"]) / 100 if r["level"] is not None else None
+        out.append(attainment_of(str(r[field] or "–"), day, r["n"], r["met"] or 0, level))
+    return out
+
+
+@pytest.mark.parametrize(
+    "group_by", ["promise", "product", "segment", "customer", "team", "channel", "priority"]
+)
 @pytest.mark.parametrize("period", [None, "week", "month", "quarter"])
 def test_the_summary_answers_as_the_clocks_do(
     make_promise: Callable[..., Any],
     make_ticket: Callable[..., Any],
+    customer: Customer,
     group_by: str,
     period: str | None,
 ) -> None:
     from servicegate.measurement import selectors
 
-    # two promises with different levels on overlapping tickets, over two months
-    make_promise(target_value=Decimal(4), attainment_percent=Decimal(90))
+    # two promises with different levels on overlapping tickets, over two months, for
+    # two customers (and none) and three teams
+    quick = make_promise(target_value=Decimal(4), attainment_percent=Decimal(90))
     make_promise(target_value=Decimal(2), attainment_percent=Decimal(80), metric="first_response")
+    other = Customer.objects.create(number="K-2", name="Other Ltd", segment=customer.segment)
     for i in range(24):
         make_ticket(
             f"S-{i}",
@@ -143,12 +190,18 @@ def test_the_summary_answers_as_the_clocks_do(
             opened=T0 - timedelta(days=2 * i),
             priority=["P1", "P2", "P3"][i % 3],
             channel=["remote", "on_site"][i % 2],
+            customer_=[other, None, "default"][i % 3],
+            assignment_group=["Field", "Desk", ""][i % 4 % 3],
         )
     clocks_recompute(now=NOW)
-    summary = selectors._attainment_from_summary(group_by, period, None)
-    clocks = selectors._attainment_from_clocks(group_by, period, None)
-    assert [(a.group, a.period, a.n, a.met) for a in summary] == [
-        (a.group, a.period, a.n, a.met) for a in clocks
-    ]
-    assert [a.level for a in summary] == pytest.approx([a.level for a in clocks])
-    assert sum(a.n for a in summary) > 24
+    for _ in range(2):  # as computed first, then as changed by a recomputation
+        summary = selectors.attainment(group_by=group_by, period=period)
+        clocks = _attainment_from_clocks(group_by, period)
+        assert [(a.group, a.period, a.n, a.met) for a in summary] == [
+            (a.group, a.period, a.n, a.met) for a in clocks
+        ]
+        assert [a.level for a in summary] == pytest.approx([a.level for a in clocks])
+        assert sum(a.n for a in summary) > 24
+        quick.target_value = Decimal(3)
+        quick.save()
+        clocks_recompute(now=NOW)

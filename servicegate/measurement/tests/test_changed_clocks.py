@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from servicegate.measurement import clockrows
-from servicegate.measurement.models import Clock, ClockSummary
+from servicegate.measurement.models import Clock, ClockGroupSummary, ClockSummary
 from servicegate.measurement.services import clocks_recompute, summary_rebuild
 from servicegate.measurement.tests.conftest import NOW, T0
 from servicegate.operations.models import TicketEvent
@@ -27,10 +27,11 @@ def _rows() -> dict[tuple[int, int], tuple[Any, ...]]:
 
 
 def _summary() -> list[tuple[Any, ...]]:
-    return list(
-        ClockSummary.objects.order_by(
-            "promise_id", "day", "priority", "channel", "cause"
-        ).values_list("promise_id", "day", "priority", "channel", "cause", "n", "met")
+    """Both summaries' rows, in order."""
+    days = ("promise_id", "day", "priority", "channel", "cause")
+    groups = ("promise_id", "period", "start", "customer_id", "team")
+    return list(ClockSummary.objects.order_by(*days).values_list(*days, "n", "met")) + list(
+        ClockGroupSummary.objects.order_by(*groups).values_list(*groups, "n", "met")
     )
 
 
@@ -151,6 +152,7 @@ def test_a_first_computation_starts_the_summary_afresh(
     expected = _summary()
     Clock.objects.all().delete()
     ClockSummary.objects.create(promise=quick, day=T0.date(), n=7, met=7)  # left over
+    ClockGroupSummary.objects.create(promise=quick, period="month", start=T0.date(), n=7, met=7)
 
     clocks_recompute(now=NOW)
 
