@@ -1,4 +1,5 @@
-"""Benchmark: server time of the measurement dashboard and the ticket list.
+"""Benchmark: server time of the measurement pages (dashboard, at risk, attainment) and
+the ticket list.
 
 Builds (or reuses, with ``SERVICEGATE_DATA_DIR``) a database made by
 ``servicegate demo-data --size large`` (about a million tickets with their clocks), then
@@ -24,6 +25,8 @@ PAGES = (
     "/measurement/",
     "/measurement/?period=week&fragment=charts",
     "/measurement/at-risk/",
+    "/measurement/attainment/",
+    "/measurement/attainment/?group_by=team&period=week",
     "/operations/tickets/",
     "/operations/tickets/?status=new",
     "/operations/tickets/?number=SG-00500",
@@ -81,7 +84,7 @@ def main() -> None:
                 status = client.get(url).status_code
                 times.append((time.perf_counter() - started) * 1000)
             print(
-                f"{url:45s} {status}  p50 {_percentile(times, 0.5):7.1f} ms  "
+                f"{url:52s} {status}  p50 {_percentile(times, 0.5):7.1f} ms  "
                 f"p95 {_percentile(times, 0.95):7.1f} ms"
             )
 
