@@ -53,6 +53,7 @@ FORMAT = zlib.crc32(
     repr((2, STATUS_NAMES, PRIORITY_NAMES, EPOCH_SHIFT, KINDS, TICKET_FIELDS, LABELS)).encode()
 )
 FEW = 0.05  # below this share of their id range, tickets' rows are read by id
+DENSE = 0.8  # from this share of their id range on, events are read for the whole range
 ID_BATCH = 20_000
 EVENT_FIELDS = tuple(f.name for f in fields(EventFrame))
 _EMPTY = np.zeros(0, dtype=np.int64)
@@ -246,15 +247,16 @@ def events_of(ids: IntArray, among: QuerySet[Ticket] | None = None) -> EventFram
     event table.
 
     When the ids fill a good part of their range, one query over the range (limited to
-    the tickets of ``among``, so the database converts no other ticket's events); else
-    id batches of ``ID_BATCH`` (a few tickets among a million).
+    the tickets of ``among`` unless they fill nearly all of it, so the database converts
+    no other ticket's events); else id batches of ``ID_BATCH`` (a few tickets among a
+    million).
     """
     if not ids.size:
         return EventFrame(_EMPTY, _EMPTY, _EMPTY, _EMPTY)
     lo, hi = int(ids[0]), int(ids[-1])
     if ids.size > FEW * (hi - lo + 1):
         events = TicketEvent.objects.filter(ticket_id__gte=lo, ticket_id__lte=hi)
-        if among is not None:
+        if among is not None and ids.size < DENSE * (hi - lo + 1):
             events = events.filter(ticket_id__in=among.order_by().values("id"))
         loaded = load_events(events)
         keep = np.isin(loaded.ticket, ids)
