@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -158,59 +158,48 @@ class Rows:
         return replace(self, labels=values, label_code=labels.code[pos])
 
     def counted(self, out: Written | None = None) -> Written:
-        """What the per-day summary counts of these rows (the decided ones), per key.
+        """What the summaries count of these rows (the decided ones), per key.
 
-        Grouped by numpy on integer keys (day, cause, the chunk's label combination);
-        only one Python tuple per group. The rows must be :meth:`labelled`. Adds to
-        ``out``, if given.
+        Grouped by numpy on integer keys (day, cause, the chunk's label combination; week
+        or month, customer, label combination for the customer/team summary); one Python
+        tuple per group. The rows must be :meth:`labelled`. Adds to ``out``, if given.
         """
         out = out if out is not None else Written()
         rows = np.flatnonzero(self.decided != NONE)
         if not rows.size:
             return out
         day = self.decided[rows] // 86_400  # the UTC day, as the summary counts it
-        group = self.label_code[rows] + 1
-        key = (day * len(CAUSE_NAMES) + self.cause[rows]) * (int(group.max()) + 1) + group
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        n = np.bincount(inverse.ravel())
-        met = np.bincount(inverse.ravel(), weights=self.breached[rows] != 1).astype(np.int64)
-        days = np.datetime_as_string(day[first].astype("datetime64[D]")).tolist()
-        for i, at in enumerate(rows[first].tolist()):
-            k = (
-                self.promise,
-                days[i],
-                str(self.labels["priority"][at]),
-                str(self.labels["channel"][at]),
-                CAUSE_NAMES[int(self.cause[at])],
-            )
-            out.n[k] += int(n[i])
-            out.met[k] += int(met[i])
-        self._count_groups(out, rows, day)
-        return out
-
-    def _count_groups(self, out: Written, rows: IntArray, day: IntArray) -> None:
-        """What the customer/team summary counts of the decided ``rows`` (UTC ``day``s)."""
-        customer = self.customer[rows] + 1  # 0: none
-        team = self.label_code[rows] + 1
         breached = self.breached[rows]
+        first, n, met = _grouped(breached, day, self.cause[rows], self.label_code[rows])
+        days = np.datetime_as_string(day[first].astype("datetime64[D]")).tolist()
+        at = rows[first]
+        priorities = [str(p) for p in self.labels["priority"][at].tolist()]
+        channels = [str(c) for c in self.labels["channel"][at].tolist()]
+        causes = [CAUSE_NAMES[c] for c in self.cause[at].tolist()]
+        for k, count, kept in zip(
+            zip([self.promise] * at.size, days, priorities, channels, causes, strict=True),
+            n,
+            met,
+            strict=True,
+        ):
+            out.n[k] += count
+            out.met[k] += kept
+        customer = self.customer[rows]
         for period, start in (("week", week_start(day)), ("month", month_start(day))):
-            _, first, inverse = np.unique(
-                _one_key(start, customer, team), return_index=True, return_inverse=True
-            )
-            n = np.bincount(inverse.ravel())
-            met = np.bincount(inverse.ravel(), weights=breached != 1).astype(np.int64)
+            first, n, met = _grouped(breached, start, customer, self.label_code[rows])
             starts = np.datetime_as_string(start[first].astype("datetime64[D]")).tolist()
             at = rows[first]
             whos = [c if c >= 0 else None for c in self.customer[at].tolist()]
             teams = [str(t) for t in self.labels["assignment_group"][at].tolist()]
-            for k, count, kept in zip(
+            for g, count, kept in zip(
                 zip([self.promise] * at.size, [period] * at.size, starts, whos, teams, strict=True),
-                n.tolist(),
-                met.tolist(),
+                n,
+                met,
                 strict=True,
             ):
-                out.groups[k] += count
-                out.groups_met[k] += kept
+                out.groups[g] += count
+                out.groups_met[g] += kept
+        return out
 
     def fingerprint(self) -> IntArray:
         """A 64-bit digest per row of every stored value but ``computed_at``."""
@@ -386,6 +375,26 @@ def _one_key(*columns: IntArray) -> Any:
     return np.rec.fromarrays(columns)
 
 
+def _grouped(breached: IntArray, *columns: IntArray) -> tuple[IntArray, list[int], list[int]]:
+    """Rows grouped by their values in ``columns``: each group's first row, its count
+    and its count of rows not breached."""
+    _, first, inverse = np.unique(_one_key(*columns), return_index=True, return_inverse=True)
+    n = np.bincount(inverse.ravel())
+    met = np.bincount(inverse.ravel(), weights=breached != 1).astype(np.int64)
+    return first, n.tolist(), met.tolist()
+
+
+def period_start_sql(period: str) -> str:
+    """The first day (UTC) of the ``day``, ``week`` or ``month`` of ``decided_at``, in the
+    database's SQL."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('{period}', decided_at AT TIME ZONE 'UTC') AS DATE)"
+    return {
+        "day": "substr(decided_at, 1, 10)",
+        "week": "date(decided_at, '-6 days', 'weekday 1')",
+    }.get(period, "date(decided_at, 'start of month')")
+
+
 def week_start(day: IntArray) -> IntArray:
     """The Monday (epoch day) of each epoch day's week; 1 January 1970 was a Thursday."""
     return day - (day + 3) % 7
@@ -466,20 +475,26 @@ def replace_changed(
     return written
 
 
-def _keyed(keys: IntArray, width: int) -> tuple[str, list[Any]]:
-    """A WHERE condition (and its parameters) that picks the clocks of these keys.
+def _keyed(keys: IntArray, width: int) -> Iterator[tuple[str, list[Any]]]:
+    """WHERE conditions (with their parameters) that pick the clocks of these keys, a
+    batch each.
 
     SQLite finds each through the (ticket, promise) index from one JSON parameter,
-    PostgreSQL from one array; other databases get one condition per clock.
+    PostgreSQL from one text; other databases get one condition per clock.
     """
-    if connection.vendor in ("sqlite", "postgresql"):
-        rows, param = id_rows(keys)
-        pairs = f"SELECT k / {width}, k %% {width} FROM {rows}"
-        return f"(ticket_id, promise_id) IN ({pairs})", [param]
-    tickets, promises = np.divmod(keys, width)
-    one = "(ticket_id = %s AND promise_id = %s)"
-    pairs_flat = np.column_stack([tickets, promises]).ravel().tolist()
-    return "(" + " OR ".join([one] * keys.size) + ")", pairs_flat
+    fast = connection.vendor in ("sqlite", "postgresql")
+    batch = KEY_BATCH if fast else 500
+    for lo in range(0, keys.size, batch):
+        part = keys[lo : lo + batch]
+        if fast:
+            rows, param = id_rows(part)
+            pairs = f"SELECT k / {width}, k %% {width} FROM {rows}"
+            yield f"(ticket_id, promise_id) IN ({pairs})", [param]
+            continue
+        tickets, promises = np.divmod(part, width)
+        one = "(ticket_id = %s AND promise_id = %s)"
+        flat = np.column_stack([tickets, promises]).ravel().tolist()
+        yield "(" + " OR ".join([one] * part.size) + ")", flat
 
 
 def stored_counts(keys: IntArray, width: int, out: Written | None = None, sign: int = 1) -> Written:
@@ -487,17 +502,11 @@ def stored_counts(keys: IntArray, width: int, out: Written | None = None, sign: 
     per batch: a row per day and combination of labels, none per clock), times ``sign``
     and added to ``out``, if given."""
     out = out if out is not None else Written()
-    day = (
-        "CAST(decided_at AT TIME ZONE 'UTC' AS DATE)"
-        if connection.vendor == "postgresql"
-        else "substr(decided_at, 1, 10)"
-    )
+    day = period_start_sql("day")
     table = connection.ops.quote_name(Clock._meta.db_table)
-    batch = KEY_BATCH if connection.vendor in ("sqlite", "postgresql") else 500
     rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
-        for lo in range(0, keys.size, batch):
-            where, params = _keyed(keys[lo : lo + batch], width)
+        for where, params in _keyed(keys, width):
             cursor.execute(
                 f"SELECT promise_id, {day}, priority, channel, cause, customer_id, team, "
                 f"COUNT(*), SUM(CASE WHEN breached THEN 0 ELSE 1 END) FROM {table} "
@@ -525,8 +534,6 @@ def stored_counts(keys: IntArray, width: int, out: Written | None = None, sign: 
 def delete_clocks(keys: IntArray, width: int) -> None:
     """Delete the clocks of these keys (no cascades or signals hang on clocks)."""
     table = connection.ops.quote_name(Clock._meta.db_table)
-    batch = KEY_BATCH if connection.vendor in ("sqlite", "postgresql") else 500
     with connection.cursor() as cursor:
-        for lo in range(0, keys.size, batch):
-            where, params = _keyed(keys[lo : lo + batch], width)
+        for where, params in _keyed(keys, width):
             cursor.execute(f"DELETE FROM {table} WHERE {where}", params)

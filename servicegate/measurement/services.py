@@ -28,6 +28,7 @@ from servicegate.measurement.clockrows import (
     Stored,
     Written,
     key_width,
+    period_start_sql,
     replace_changed,
 )
 from servicegate.measurement.frames import (
@@ -286,23 +287,13 @@ def _needed(assigned: dict[str, IntArray], n: int) -> np.ndarray:
     return needed
 
 
-def _period_sql(period: str) -> str:
-    """The first day (UTC) of the week or month of ``decided_at``, in the database's SQL."""
-    if connection.vendor == "postgresql":
-        return f"CAST(date_trunc('{period}', decided_at AT TIME ZONE 'UTC') AS DATE)"
-    return {
-        "day": "substr(decided_at, 1, 10)",
-        "week": "date(decided_at, '-6 days', 'weekday 1')",
-    }.get(period, "date(decided_at, 'start of month')")
-
-
 def summary_rebuild(*, promise_ids: list[int] | None = None) -> None:
     """Rebuild the summaries of decided clocks (all promises, or the given ones): per day,
     and per customer and team by week and month."""
     quote = connection.ops.quote_name
     summary, groups = quote(ClockSummary._meta.db_table), quote(ClockGroupSummary._meta.db_table)
     clock = quote(Clock._meta.db_table)
-    day = _period_sql("day")
+    day = period_start_sql("day")
     where, params = "", []
     if promise_ids is not None:
         if not promise_ids:
@@ -321,7 +312,7 @@ def summary_rebuild(*, promise_ids: list[int] | None = None) -> None:
             params,
         )
         for period in ("week", "month"):
-            start = _period_sql(period)
+            start = period_start_sql(period)
             cursor.execute(
                 f"INSERT INTO {groups} (promise_id, period, start, customer_id, team, n, met) "
                 f"SELECT promise_id, '{period}', {start}, customer_id, team, COUNT(*), {met} "
@@ -334,11 +325,16 @@ def summary_rebuild(*, promise_ids: list[int] | None = None) -> None:
 def summary_apply(written: Written) -> None:
     """Change the summaries by the counts in ``written``."""
     _apply(
-        ClockSummary, ("promise_id", "day", "priority", "channel", "cause"), written.n, written.met
+        ClockSummary,
+        ("promise_id", "day", "priority", "channel", "cause"),
+        "day",
+        written.n,
+        written.met,
     )
     _apply(
         ClockGroupSummary,
         ("promise_id", "period", "start", "customer_id", "team"),
+        "start",
         written.groups,
         written.groups_met,
     )
@@ -347,10 +343,12 @@ def summary_apply(written: Written) -> None:
 def _apply(
     model: type[ClockSummary] | type[ClockGroupSummary],
     names: tuple[str, ...],
+    when: str,
     n: Mapping[Any, int],
     met: Mapping[Any, int],
 ) -> None:
-    """Change a summary (key fields ``names``: the promise, the date second) by counts.
+    """Change a summary by counts per key (its fields ``names``: the promise first, the
+    date field ``when`` among them, as ISO text).
 
     The rows of the keys concerned are read once; changed ones are updated in bulk, new
     keys inserted in bulk, keys whose count drops to nothing deleted.
@@ -360,31 +358,33 @@ def _apply(
     if not deltas:
         return
     promises = sorted({k[0] for k in deltas})
-    dates = sorted({k[1 if names[1] == "day" else 2] for k in deltas})
-    when = names[1] if names[1] == "day" else names[2]
+    at = names.index(when)
+    dates = sorted({k[at] for k in deltas})
     rows = model.objects.filter(
         promise_id__in=promises, **{f"{when}__gte": dates[0], f"{when}__lte": dates[-1]}
-    ).only(*names, "n", "met")
-    found: dict[Any, Any] = {}
-    for stored in rows.iterator(chunk_size=10_000):
-        key = tuple(str(v) if f == when else v for f, v in ((f, getattr(stored, f)) for f in names))
+    ).values_list("pk", *names, "n", "met")
+    found: dict[Any, tuple[int, int, int]] = {}
+    for pk, *values, stored_n, stored_met in rows.iterator(chunk_size=10_000):
+        values[at] = str(values[at])
+        key = tuple(values)
         if key in deltas:
-            found[key] = stored
+            found[key] = (pk, stored_n, stored_met)
     changed: list[Any] = []
-    doomed: list[Any] = []
+    doomed: list[int] = []
     created: list[tuple[Any, ...]] = []
     for key, (dn, dmet) in deltas.items():
-        row = found.get(key)
-        if row is None:
+        if key not in found:
             if dn > 0:
                 created.append((*key, dn, dmet))
             continue
-        row.n += dn
-        row.met += dmet
-        (changed if row.n > 0 else doomed).append(row)
+        pk, stored_n, stored_met = found[key]
+        if stored_n + dn > 0:
+            changed.append(model(pk=pk, n=stored_n + dn, met=stored_met + dmet))
+        else:
+            doomed.append(pk)
     model.objects.bulk_update(changed, ["n", "met"], batch_size=2_000)
     for lo in range(0, len(doomed), 2_000):
-        model.objects.filter(pk__in=[r.pk for r in doomed[lo : lo + 2_000]]).delete()
+        model.objects.filter(pk__in=doomed[lo : lo + 2_000]).delete()
     columns = (*names, "n", "met")
     insert_columns(model, columns, [[row[i] for row in created] for i in range(len(columns))])
 
