@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from servicegate.calendars.models import BusinessCalendar
+from servicegate.core.bulk import paused as _paused
+from servicegate.core.bulk import triggers_paused as triggers_paused
 from servicegate.core.jobs import Progress, register_job_kind
 from servicegate.core.models import Job
 from servicegate.promises.models import Promise
@@ -31,19 +30,6 @@ CLOCK_FIELDS = (
     "valid_from",
     "valid_to",
 )
-
-
-_paused: ContextVar[bool] = ContextVar("clock_triggers_paused", default=False)
-
-
-@contextmanager
-def triggers_paused() -> Iterator[None]:
-    """Start no recompute jobs from signals inside (bulk work that recomputes at its end)."""
-    token = _paused.set(True)
-    try:
-        yield
-    finally:
-        _paused.reset(token)
 
 
 @register_job_kind("clocks_recompute")
