@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -261,13 +259,3 @@ def test_timeline_add_business_seconds_is_the_inverse() -> None:
 
 def test_berlin_fixture_is_valid() -> None:
     assert parse_calendar(BERLIN_TOML).special[date(2026, 5, 1)] == ()
-
-
-def test_importing_the_engines_loads_no_django() -> None:
-    code = (
-        "import servicegate.engines.calendars, servicegate.engines.sla, "
-        "servicegate.engines.clocks, servicegate.engines.attainment, "
-        "servicegate.cli_commands.sla; import sys; "
-        "assert 'django' not in sys.modules, sorted(m for m in sys.modules if 'django' in m)"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
