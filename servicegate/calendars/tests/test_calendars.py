@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def quinn(persona: Callable[[str], User]) -> User:
-    return persona("quinn")
-
-
-@pytest.fixture
 def bavaria(quinn: User) -> BusinessCalendar:
     return calendar_save(
         calendar=None,
