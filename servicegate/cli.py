@@ -50,6 +50,7 @@ Run and set up:
   createsuperuser        create an administrator account
 Promise clocks and planning (no database needed):
   sla                    business-time clocks: compute, deadline
+  sla discover           SLA rules that explain an imported history (needs the database)
   staffing               Erlang C / Erlang A staffing
   simulate               queue simulation
   forecast               arrival forecast from a CSV of timestamps
@@ -115,7 +116,7 @@ def run_django_command(name: str, argv: Sequence[str]) -> int:
         from django.db import OperationalError, ProgrammingError
 
         try:
-            if command not in NO_AUTO_MIGRATE:
+            if command not in NO_AUTO_MIGRATE and not {"-h", "--help"} & set(argv):
                 ensure_embedded_database()
             execute_from_command_line(["servicegate", command, *argv])
         except OperationalError as exc:
@@ -160,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(USAGE)
         return 0
     name, rest = args[0], args[1:]
+    if name == "sla" and rest[:1] == ["discover"]:
+        name, rest = "sla_discover", rest[1:]
     if name in ENGINE_COMMANDS:
         return run_engine_command(name, rest)
     return run_django_command(name, rest)
