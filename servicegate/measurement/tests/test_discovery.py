@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from django.core.management import CommandError, call_command
 
 from servicegate.calendars.models import BusinessCalendar
 from servicegate.measurement.discovery import best_threshold, discover
@@ -150,10 +153,31 @@ def test_target_is_kept_to_the_minute() -> None:
 def test_uci_log_is_explained_by_the_time_to_close(shared_data: Path) -> None:
     """The whole UCI log: ServiceNow decided ``made_sla`` on closing, per priority."""
     tickets_import(format="servicenow", path=shared_data / UCI)
-    result = discover(source="servicenow")
+    out = io.StringIO()
+    call_command("sla_discover", "--json", stdout=out)  # `servicegate sla discover --json`
+    result = json.loads(out.getvalue())
     assert result["tickets"] >= 24_000
     assert result["agreement"] >= 0.97
     assert {r["clock"] for r in result["rules"]} == {"close"}
+
+
+def test_command_creates_the_drafts(
+    make_ticket: Callable[..., Any], product: Any, alice: Any
+) -> None:
+    for i in range(6):
+        make_ticket(
+            f"K-{i}",
+            [(0, "new"), (10 * (i + 1), "resolved")],
+            opened=T0 + timedelta(days=i),
+            customer_=None,
+            source="import",
+            source_made_sla=i < 3,
+        )
+    out = io.StringIO()
+    call_command("sla_discover", "--create", "--by", alice.username, stdout=out)
+    assert "agreement 1.0" in out.getvalue() and "1 draft promises created" in out.getvalue()
+    with pytest.raises(CommandError, match="name an existing service product"):
+        call_command("sla_discover", "--create", "--by", "nobody")
 
 
 def test_cli_discover_is_registered() -> None:
