@@ -19,6 +19,7 @@ import argparse
 import csv
 import gc
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -54,8 +55,10 @@ class InputError(Exception):
 
 
 # The fixed-width forms Arrow's ISO 8601 cast reads (it refuses impossible dates and times).
-_NAIVE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}$"
-_ZONED = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(Z|[+-]([01]\d|2[0-3]):\d{2})$"
+_NAIVE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}$"
+_ZONED = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-]([01][0-9]|2[0-3]):[0-9]{2})$"
+)
 _FORMS = ((_ZONED, pa.timestamp("s", tz="UTC"), False), (_NAIVE, pa.timestamp("s"), True))
 
 
@@ -64,14 +67,24 @@ def _fast_parse(
 ) -> tuple[IntArray, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """``(seconds, ok, naive)`` for the fixed-width forms; seconds are UTC, or wall if naive.
 
-    Values of each form are cast by Arrow in one call; a form with a value Arrow refuses
-    (31 February) and values of other shapes are left to the slow path (``ok`` False).
+    Usually a chunk has one form throughout: the form of its first value is cast whole.
+    Otherwise the values of each form are cast by Arrow in one call; a form with a value
+    Arrow refuses (31 February) and values of other shapes are left to the slow path
+    (``ok`` False).
     """
     n = len(values)
+    texts = pa.array(values, type=pa.string())
+    for pattern, arrow_type, is_naive in _FORMS if n else ():
+        if re.match(pattern, values[0]):
+            try:
+                whole = pc.cast(texts, arrow_type).cast(pa.int64())
+            except pa.ArrowInvalid:
+                break
+            seconds = whole.to_numpy(zero_copy_only=False).copy()
+            return seconds, np.ones(n, dtype=bool), np.full(n, is_naive)
     seconds = np.zeros(n, dtype=np.int64)
     ok = np.zeros(n, dtype=bool)
     naive = np.zeros(n, dtype=bool)
-    texts = pa.array(values, type=pa.string())
     for pattern, arrow_type, is_naive in _FORMS:
         match = pc.match_substring_regex(texts, pattern)
         whole = pc.all(match).as_py()
