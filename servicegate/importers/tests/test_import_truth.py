@@ -7,6 +7,8 @@ import random
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import translation
 
 from servicegate.importers import events
@@ -199,7 +201,7 @@ def test_a_default_that_is_no_status_is_refused(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------- due dates
 
 
-def test_a_due_date_column_becomes_the_tickets_deadline(tmp_path: Path) -> None:
+def test_a_due_date_column_becomes_the_tickets_deadline(tmp_path: Path, bob: User) -> None:
     rows = [
         ["id", "opened", "closed", "status", "due"],
         ["R1", "2026-03-02T08:00:00Z", "", "Open", "2026-03-04T08:00:00Z"],
@@ -210,6 +212,14 @@ def test_a_due_date_column_becomes_the_tickets_deadline(tmp_path: Path) -> None:
     due, none = Ticket.objects.order_by("external_id")
     assert due.due_at is not None and due.due_at.isoformat() == "2026-03-04T08:00:00+00:00"
     assert none.due_at is None
+    client = Client()
+    client.force_login(bob)
+    assert client.get(f"/api/v1/tickets/{due.pk}").json()["due_at"] == "2026-03-04T08:00:00Z"
+    with translation.override("de"):
+        page = client.get(f"/operations/tickets/{due.pk}/", HTTP_ACCEPT_LANGUAGE="de")
+    assert (
+        "Due (source)" in page.content.decode() or "Fällig (laut Quelle)" in page.content.decode()
+    )
     assert due.events.count() == 1  # a due date is no event
 
 
