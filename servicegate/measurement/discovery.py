@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -122,8 +123,6 @@ def candidates() -> list[Candidate]:
 
 
 def _terms(c: Candidate) -> Terms:
-    from decimal import Decimal
-
     return Terms(
         metric=c.clock.metric,
         target_value=Decimal(1),
