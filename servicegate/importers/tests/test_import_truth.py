@@ -4,6 +4,7 @@ open rows not closed, unmapped statuses named, due dates kept, column lists boun
 from __future__ import annotations
 
 import random
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from servicegate.importers import events
 from servicegate.importers.errors import ImportFailure
 from servicegate.importers.mapping import load
 from servicegate.importers.staging import Staging
-from servicegate.importers.tests.conftest import HELPDESK, NYC, read_rows, write_csv
+from servicegate.importers.tests.conftest import HELPDESK, NYC, UCI, read_rows, write_csv
 from servicegate.operations.models import Ticket, TicketEvent
 from servicegate.operations.services import tickets_import
 
@@ -235,3 +236,46 @@ def test_an_error_names_at_most_twenty_columns(tmp_path: Path) -> None:
     assert len(message) < 1_000
     assert "c0, c1," in message and "c19 and 199980 more" in message
     assert "c20," not in message
+
+
+# ------------------------------------------------- ServiceNow: latest row by time
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("reader", ["columns", "rows"])
+def test_a_shuffled_servicenow_log_stores_the_same_tickets(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reader: str
+) -> None:
+    """Ticket fields come from each incident's latest row by time, whatever the order.
+
+    Incidents whose last minute holds several rows (Resolved and Closed at 17:47) are left
+    out: rows at the same instant keep file order, and shuffling changes that order."""
+    from collections import Counter
+
+    from servicegate.importers import servicenow_columns
+
+    rows = read_rows(shared_data / UCI, limit=5_000)
+    number, at = rows[0].index("number"), rows[0].index("sys_updated_at")
+
+    def minute(row: list[str]) -> datetime:
+        return datetime.strptime(row[at], "%d/%m/%Y %H:%M")
+
+    latest: dict[str, datetime] = {}
+    for row in rows[1:]:
+        latest[row[number]] = max(latest.get(row[number], datetime.min), minute(row))
+    ties = Counter(row[number] for row in rows[1:] if minute(row) == latest[row[number]])
+    clear = sorted(n for n, count in ties.items() if count == 1)
+    body = rows[1:]
+    random.Random(3).shuffle(body)
+    ordered = write_csv(tmp_path / "ordered.csv", rows)
+    shuffled = write_csv(tmp_path / "shuffled.csv", [rows[0], *body])
+    if reader == "rows":
+        monkeypatch.setattr(servicenow_columns, "read", lambda *args, **kwargs: None)
+    fields = [f.name for f in Ticket._meta.get_fields() if f.concrete and f.name != "id"]
+    stored = Ticket.objects.filter(external_id__in=clear).order_by("external_id")
+    tickets_import(format="servicenow", path=ordered)
+    before = list(stored.values_list(*fields))
+    Ticket.objects.all().delete()
+    tickets_import(format="servicenow", path=shuffled)
+    assert len(before) > 500
+    assert list(stored.values_list(*fields)) == before
