@@ -156,7 +156,7 @@ def run_django_command(name: str, argv: Sequence[str]) -> int:
         from django.db import OperationalError, ProgrammingError
 
         try:
-            if command not in NO_AUTO_MIGRATE:
+            if command not in NO_AUTO_MIGRATE and not {"-h", "--help"} & set(argv):
                 ensure_embedded_database()
             execute_from_command_line(["servicegate", command, *argv])
         except OperationalError as exc:
@@ -201,6 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(usage())
         return 0
     name, rest = args[0], args[1:]
+    if name == "sla" and rest[:1] == ["discover"]:
+        name, rest = "sla_discover", rest[1:]
     if name in ENGINE_COMMANDS:
         return run_engine_command(name, rest)
     return run_django_command(name, rest)

@@ -7,7 +7,7 @@ raised; the upload job activates the uploading user's language first.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -75,3 +75,15 @@ def too_few_fields(count: int, expected: int) -> str:
 def not_a_flag(value: str) -> str:
     """The reason for a yes/no value that is neither."""
     return _("expected true or false, not %(value)r") % {"value": value}
+
+
+LISTED = 20  # names an error lists at most (a header may have a million columns)
+
+
+def listed(names: Sequence[str], limit: int = LISTED) -> str:
+    """``names`` separated by commas, at most ``limit`` of them and how many more."""
+    shown = ", ".join(names[:limit])
+    more = len(names) - limit
+    if more <= 0:
+        return shown
+    return _("%(names)s and %(count)d more") % {"names": shown, "count": more}

@@ -43,13 +43,15 @@ SCHEMA: dict[str, dict[str, type] | type] = {
         "kind": str,
         "channel": str,
         "made_sla": str,
+        "due": str,
     },
     "timestamp": {"format": str, "timezone": str},
     "priority": {"map": dict},
-    "statuses": {"pause": list, "stop": list, "map": dict},
+    "statuses": {"pause": list, "stop": list, "map": dict, "default": str},
     "ticket": {"kind": str, "channel": str},
 }
-# Source statuses that mean the same everywhere; anything unmapped counts as in progress.
+# Source statuses that mean the same everywhere; any other unmapped status is an error
+# unless the mapping names a default (``[statuses] default = "in_progress"``).
 SYNONYMS = {
     "open": TicketStatus.NEW,
     "opened": TicketStatus.NEW,
@@ -78,11 +80,18 @@ class Mapping:
     pause: frozenset[str] = frozenset()
     stop: frozenset[str] = frozenset()
     status_map: dict[str, str] = field(default_factory=dict)
+    status_default: str = ""
     kind: str = TicketKind.INCIDENT
     channel: str = Channel.REMOTE
 
     def status_of(self, raw: str) -> str:
-        """The Servicegate status of the source status ``raw``."""
+        """The Servicegate status of the source status ``raw``; the default (else *in
+        progress*) when it is not mapped — importers refuse that case first."""
+        return self.known_status(raw) or self.status_default or TicketStatus.IN_PROGRESS
+
+    def known_status(self, raw: str) -> str | None:
+        """The status ``raw`` maps to (map, stop and pause lists, Servicegate's own names,
+        common synonyms), or the mapping's default; None if neither."""
         mapped = self.status_map.get(raw)
         if mapped:
             return mapped
@@ -100,7 +109,7 @@ class Mapping:
         for value, label in TicketStatus.choices:
             if lower in {value, str(label).lower()}:
                 return value
-        return SYNONYMS.get(lower, TicketStatus.IN_PROGRESS)
+        return SYNONYMS.get(lower) or self.status_default or None
 
     def priority_of(self, raw: str) -> str:
         """The P1–P4 priority of the source value ``raw`` ('' when unmapped)."""
@@ -177,6 +186,7 @@ def _build(path: Path, data: dict[str, Any], columns: dict[str, str], fmt: str) 
         pause=frozenset(statuses.get("pause", [])),
         stop=frozenset(statuses.get("stop", [])),
         status_map={str(k): str(v) for k, v in statuses.get("map", {}).items()},
+        status_default=statuses.get("default", ""),
         kind=ticket.get("kind", TicketKind.INCIDENT),
         channel=ticket.get("channel", Channel.REMOTE),
     )
@@ -239,6 +249,19 @@ def _check_values(mapping: Mapping) -> None:
                 _("%(file)s: priority.map maps %(raw)r to %(value)r; use one of P1, P2, P3, P4.")
                 % {"file": name, "raw": raw, "value": value}
             )
+    if mapping.status_default and mapping.status_default not in TicketStatus.values:
+        raise ImportFailure(
+            _(
+                "%(file)s: statuses.default %(value)r is not a status.%(hint)s Use one of"
+                " %(statuses)s."
+            )
+            % {
+                "file": name,
+                "value": mapping.status_default,
+                "hint": closest(mapping.status_default, TicketStatus.values),
+                "statuses": ", ".join(TicketStatus.values),
+            }
+        )
     for raw, value in mapping.status_map.items():
         if value not in TicketStatus.values:
             raise ImportFailure(

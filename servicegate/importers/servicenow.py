@@ -5,7 +5,8 @@ One row per update of an incident. ``?`` marks a missing value. Timestamps look 
 read in the zone given with ``--timezone`` (default UTC, because the published log
 does not say its zone) and stored as UTC. The event time is ``sys_updated_at``;
 ticket fields (counts, ``made_sla``, resolved/closed instants) come from the
-incident's last row in the file.
+incident's latest row by that time (rows at the same instant: the later one in the
+file), so the row order of the file does not matter.
 """
 
 from __future__ import annotations
@@ -267,10 +268,10 @@ def _read_rows(
     # Values seen to pass the checks of _Log.row_error: a row whose values are all
     # known needs no further check (the usual case), any other row gets all of them.
     counts, flags = {MISSING}, set()
-    last: dict[str, Located] = {}
+    last: dict[str, tuple[list[str], datetime, int]] = {}
     # Rows of one incident usually follow each other: such a run appends to one list,
-    # and only its last row is kept for the incident's fields.
-    number, run, kept, line = "", [], None, 0
+    # and only its latest row is kept for the incident's fields.
+    number, run, kept, kept_at, line = "", [], None, datetime.min, 0
     count = 0
     for count, row in enumerate(reader, start=1):
         if not count % PROGRESS_EVERY:
@@ -307,15 +308,29 @@ def _read_rows(
         )
         if row[i_number] != number:
             if kept is not None:
-                last[number] = (kept, line)
-            number = row[i_number]
+                _keep_latest(last, number, kept, kept_at, line)
+            number, kept = row[i_number], None
             run = events.setdefault(number, [])
         run.append(event)
-        kept, line = row, reader.line_num
+        if kept is None or event[0] >= kept_at:
+            kept, kept_at, line = row, event[0], reader.line_num
     if kept is not None:
-        last[number] = (kept, line)
+        _keep_latest(last, number, kept, kept_at, line)
     staging.rows += count
-    return last
+    return {number: (row, line) for number, (row, _at, line) in last.items()}
+
+
+def _keep_latest(
+    last: dict[str, tuple[list[str], datetime, int]],
+    number: str,
+    row: list[str],
+    at: datetime,
+    line: int,
+) -> None:
+    """Keep ``row`` as the incident's latest unless an earlier run had a later one."""
+    seen = last.get(number)
+    if seen is None or at >= seen[1]:
+        last[number] = (row, at, line)
 
 
 def _read_any_rows(
@@ -323,7 +338,7 @@ def _read_any_rows(
 ) -> dict[str, Located]:
     """:func:`_read_rows` for a file without some of the optional columns."""
     reader = data.reader
-    last: dict[str, Located] = {}
+    last: dict[str, tuple[list[str], datetime, int]] = {}
     for row in reader:
         staging.rows += 1
         if staging.rows % PROGRESS_EVERY == 0:
@@ -333,9 +348,10 @@ def _read_any_rows(
             _reject(staging, reader.line_num, *error, row)
             continue
         number = row[log.i_number]
-        staging.events.setdefault(number, []).append(log.event(row))
-        last[number] = (row, reader.line_num)
-    return last
+        event = log.event(row)
+        staging.events.setdefault(number, []).append(event)
+        _keep_latest(last, number, row, event.at, reader.line_num)
+    return {number: (row, line) for number, (row, _at, line) in last.items()}
 
 
 def _reject(staging: Staging, line: int, column: str, reason: str, row: list[str]) -> None:

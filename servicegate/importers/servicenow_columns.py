@@ -3,7 +3,7 @@
 :func:`read` reads a regular UTF-8 log with :mod:`.arrow`, runs every check of the row
 reader on the *distinct* values of each column, and derives tickets and events with
 numpy: events sorted by ticket, then time, then file order; sequence numbers; each
-ticket's fields from its last row in the file, and status, response, resolution and
+ticket's fields from its latest row (by time), and status, response, resolution and
 closing instants from its events, exactly as :func:`.staging.Staging.derive_from_events`
 does. Any invalid value returns None; the caller then reads the file row by row, which
 reports the bad rows (or skips them with --skip-invalid).
@@ -156,7 +156,7 @@ def _arrange(
     col: dict[str, Column], at_values: list[datetime]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Event order (ticket, time, file order), each ticket's first and last event in it,
-    and each ticket's last row in the file."""
+    and each ticket's latest row (by time, then file order)."""
     tickets = col["number"].codes.astype(np.int64)
     count = len(col["number"].values)
     stamps = np.array([v.timestamp() for v in at_values])
@@ -166,8 +166,7 @@ def _arrange(
     per_ticket = np.bincount(tickets, minlength=count)
     ends = np.cumsum(per_ticket) - 1
     starts = ends - per_ticket + 1
-    by_ticket = np.argsort(tickets, kind="stable")
-    return order, starts, ends, by_ticket[ends]
+    return order, starts, ends, order[ends]
 
 
 def _derive(

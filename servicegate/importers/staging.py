@@ -45,6 +45,7 @@ class StagedTicket:
     responded_at: datetime | None = None
     resolved_at: datetime | None = None
     closed_at: datetime | None = None
+    due_at: datetime | None = None
     status: str = TicketStatus.NEW
     source_status: str = ""
     reassignment_count: int = 0

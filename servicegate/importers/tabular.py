@@ -7,9 +7,10 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
-from servicegate.importers.errors import ImportFailure, closest
+from servicegate.importers.errors import ImportFailure, RowError, closest, listed
 from servicegate.importers.mapping import Mapping
 from servicegate.importers.reading import ByteProgress, Source, csv_rows
+from servicegate.importers.staging import Rejected, Staging
 
 XES_CASE_COLUMN = "case:concept:name"
 
@@ -39,12 +40,38 @@ def mapped_rows(
                     "mapping": mapping.path.name,
                     "column": column,
                     "key": key,
-                    "hint": closest(column, header),
-                    "columns": ", ".join(header),
+                    "hint": closest(column, header[:10_000]),
+                    "columns": listed(header),
                 }
             )
         indexes[key] = positions[column]
     return header, indexes, rows
+
+
+Pending = list[tuple[int, list[str], str]]  # (line, row, source status) of unmapped rows
+
+
+def reject_unmapped(staging: Staging, mapping: Mapping, column: str, pending: Pending) -> None:
+    """Reject the rows whose status the mapping does not know; each error lists every
+    unmapped status of the file (read to the end first), so one run names them all."""
+    if not pending:
+        return
+    values = listed(sorted({repr(raw) for _line, _row, raw in pending}))
+    for line, row, raw in pending:
+        error = RowError(
+            staging.file,
+            line,
+            column,
+            _(
+                "the status %(value)r is not in the mapping (unmapped in this file: %(values)s);"
+                " add them to [statuses.map] in %(mapping)s, or name a [statuses] default"
+            )
+            % {"value": raw, "values": values, "mapping": mapping.path.name},
+        )
+        staging.errors.append(error)
+        staging.rejected.append(Rejected(error, row))
+    staging.errors.sort(key=lambda e: e.line)
+    staging.rejected.sort(key=lambda r: r.error.line)
 
 
 def xes_rows(source: Source, header: list[str]) -> Iterator[tuple[int, list[str]]]:

@@ -3,6 +3,14 @@
 Each row becomes a ticket and the events its instants imply (opened → new,
 responded → in progress, resolved, closed), so clocks can be computed the same way
 as for event logs. The same id twice with different values is refused.
+
+* An instant before the opening (closed before it was created) rejects the row.
+* The closing instant makes an event only when the row's status stops a clock (*closed*,
+  *resolved*, *cancelled*: the event takes that status) or the file has no status: a
+  request still open whose closed date is filled in is not closed.
+* A status the mapping does not know rejects its row; the error lists every unmapped
+  status of the file.
+* A due-date column (``columns.due``) becomes the ticket's own deadline (``due_at``).
 """
 
 from __future__ import annotations
@@ -17,10 +25,10 @@ from servicegate.importers.errors import RowError, not_a_flag, too_few_fields
 from servicegate.importers.mapping import Mapping, date_parser
 from servicegate.importers.reading import ByteProgress, open_source
 from servicegate.importers.staging import Rejected, StagedEvent, StagedTicket, Staging
-from servicegate.importers.tabular import mapped_rows
-from servicegate.operations.choices import Channel, TicketKind, TicketStatus
+from servicegate.importers.tabular import Pending, mapped_rows, reject_unmapped
+from servicegate.operations.choices import STOP_STATUSES, Channel, TicketKind, TicketStatus
 
-INSTANTS = ("opened", "responded", "resolved", "closed")
+INSTANTS = ("opened", "responded", "resolved", "closed", "due")
 INSTANT_STATUS = {
     "opened": TicketStatus.NEW,
     "responded": TicketStatus.IN_PROGRESS,
@@ -40,6 +48,7 @@ def parse(
     """Read the ticket CSV at ``path`` with ``mapping`` into a staging."""
     parse_date = date_parser(mapping, timezone)
     seen: dict[str, tuple[int, list[str]]] = {}
+    pending: Pending = []
     with open_source(path, member=mapping.member) as source:
         staging = Staging(file=source.name, source=mapping.source)
         header, idx, rows = mapped_rows(
@@ -48,10 +57,11 @@ def parse(
         staging.header = header
         for line, row in rows:
             staging.rows += 1
-            error = _read_row(staging, mapping, idx, line, row, parse_date, seen)
+            error = _read_row(staging, mapping, idx, line, row, parse_date, seen, pending)
             if error is not None:
                 staging.errors.append(error)
                 staging.rejected.append(Rejected(error, row))
+    reject_unmapped(staging, mapping, mapping.columns.get("status", ""), pending)
     return staging
 
 
@@ -63,6 +73,7 @@ def _read_row(
     row: list[str],
     parse_date: DateParser,
     seen: dict[str, tuple[int, list[str]]],
+    pending: Pending,
 ) -> RowError | None:
     columns = mapping.columns
     if len(row) < len(staging.header):
@@ -101,9 +112,30 @@ def _read_row(
                 )
                 % {"value": raw, "format": mapping.timestamp_format, "reason": reason(exc)},
             )
-    if instants["opened"] is None:
+    opened = instants["opened"]
+    if opened is None:
         return RowError(staging.file, line, columns["opened"], _("the opening time is empty"))
-    return _stage(staging, mapping, idx, line, row, ticket_id, instants)
+    for key in ("responded", "resolved", "closed"):
+        at = instants[key]
+        if at is not None and at < opened:
+            return RowError(
+                staging.file,
+                line,
+                columns[key],
+                _(
+                    "%(value)s lies before the opening %(opened)s; correct the date, or leave"
+                    " it empty if it is not known"
+                )
+                % {"value": row[idx[key]].strip(), "opened": row[idx["opened"]].strip()},
+            )
+    raw_status = row[idx["status"]].strip() if "status" in idx else ""
+    status = mapping.known_status(raw_status) if raw_status else ""
+    if status is None:
+        pending.append((line, row, raw_status))
+        return None
+    if status and status not in STOP_STATUSES:
+        instants["closed"] = None
+    return _stage(staging, mapping, idx, line, row, ticket_id, instants, status)
 
 
 def _stage(
@@ -114,6 +146,7 @@ def _stage(
     row: list[str],
     ticket_id: str,
     instants: dict[str, datetime | None],
+    status: str,
 ) -> RowError | None:
     columns = mapping.columns
 
@@ -151,15 +184,24 @@ def _stage(
         responded_at=instants["responded"],
         resolved_at=instants["resolved"] or instants["closed"],
         closed_at=instants["closed"],
+        due_at=instants["due"],
         source_status=value("status")[:100],
         source_made_sla=None if not made_sla_raw else made_sla_raw in {"true", "1", "yes"},
     )
     ticket.status = _status(mapping, ticket)
     staging.tickets[ticket.external_id] = ticket
+    closing = status or TicketStatus.CLOSED
     staging.events[ticket.external_id] = [
-        StagedEvent(at, INSTANT_STATUS[key], "", ticket.priority, ticket.assignment_group, "")
+        StagedEvent(
+            at,
+            closing if key == "closed" else INSTANT_STATUS[key],
+            "",
+            ticket.priority,
+            ticket.assignment_group,
+            "",
+        )
         for key, at in instants.items()
-        if at is not None
+        if at is not None and key in INSTANT_STATUS
     ]
     return None
 

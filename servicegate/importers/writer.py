@@ -51,6 +51,7 @@ TICKET_FIELDS = (
     "reassignment_count",
     "reopen_count",
     "source_made_sla",
+    "due_at",
 )
 EVENT_FIELDS = (
     "ticket_id",
@@ -63,9 +64,10 @@ EVENT_FIELDS = (
     "technician_id",
     "resource",
 )
-# The positions of the four instants (opened … closed) in a new ticket's row.
-INSTANTS = range(10, 14)
+# The positions of the instants (opened … closed, due) in a new ticket's row.
+INSTANTS = (*range(10, 14), 19)
 assert TICKET_FIELDS[8:12] == ("opened_at", "responded_at", "resolved_at", "closed_at")
+assert TICKET_FIELDS[17] == "due_at"
 UPDATE_BATCH = 500
 # Rows per multi-row INSERT (fewer if the backend's parameter limit says so): on SQLite
 # a few hundred rows per statement insert fastest.
@@ -158,6 +160,7 @@ def _write_columns(
         "number": tickets["external_id"],
         "kind": [StagedTicket.kind] * count,
         "technician_id": list(map(technicians.get, tickets["resource"])),
+        "due_at": [None] * count,
         **{name: tickets[name] for name in TICKET_FIELDS if name in tickets},
         **derived,
     }
@@ -198,6 +201,7 @@ def _ticket_values(staged: StagedTicket, technicians: dict[str, int]) -> tuple[A
         staged.reassignment_count,
         staged.reopen_count,
         staged.source_made_sla,
+        staged.due_at,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -35,12 +35,18 @@ class ClockOut(Schema):
     state: str
     started_at: datetime | None
     stopped_at: datetime | None
-    deadline: datetime | None
+    deadline: datetime | None = Field(
+        description="When the target is used up: the last open business instant that still "
+        "keeps the promise (see breach_at)."
+    )
     business_elapsed_s: int
     elapsed_s: int
     paused_s: int
     breached: bool
-    breach_at: datetime | None
+    breach_at: datetime | None = Field(
+        description="When the clock went over its target: the first open business instant "
+        "after the deadline (later than it when the target runs out at a closing time)."
+    )
     target_s: int
     cycles: int
     cause: str

@@ -1,13 +1,22 @@
 """SLA discovery: which clock rules and targets best explain recorded SLA outcomes.
 
-For imported tickets that carry ``source_made_sla``, every candidate rule set —
-calendar (24×7 in UTC or a configured business calendar) × pause statuses (none,
-waiting for the customer, every ``awaiting_*``) × metric (first response, resolution)
-— gives each ticket a business time used (the engine's clocks). Per priority, the
-target that best separates met from missed is found exactly: sort the times, and the
-agreement of "met ⇔ time ≤ T" for every candidate T is a cumulative sum (a vectorised
-grid over all distinct times). The best (rules, target) per priority wins; ties prefer
-fewer pauses and the 24×7 calendar, i.e. the simpler explanation.
+For imported tickets that carry ``source_made_sla``, every candidate rule set gives each
+ticket a business time used (the engine's clocks). The candidates are
+
+* **clock**: ``response`` (to the first sign of work), ``resolution`` (stopped by
+  *resolved* or *closed*) and ``close`` (stopped by *closed* only — ServiceNow, for one,
+  decides ``made_sla`` when an incident is closed, not when it is resolved);
+* **start**: ``opened`` (the ticket's ``opened_at``, even where the log's first row comes
+  later) and ``new`` (the first *new* status; a ticket that never has one never starts
+  and counts as missed);
+* **calendar**: 24×7 in UTC or a configured business calendar;
+* **pauses**: none, waiting for the customer, every ``awaiting_*``.
+
+Per priority, the target that best separates met from missed is found exactly: sort the
+times, and the agreement of "met ⇔ time ≤ T" for every candidate T is a cumulative sum
+(a vectorised grid over all distinct times). The best (rules, target) per priority wins;
+ties keep the earlier candidate, i.e. the simpler explanation (24×7, fewer pauses, start
+at opening, resolution before close before response).
 """
 
 from __future__ import annotations
@@ -23,9 +32,16 @@ from servicegate.calendars.models import BusinessCalendar
 from servicegate.engines.calendars import Calendar, twenty_four_seven
 from servicegate.engines.clocks import NONE
 from servicegate.measurement import evaluation
-from servicegate.measurement.frames import IntArray, load_events, load_tickets
+from servicegate.measurement.frames import (
+    EventFrame,
+    IntArray,
+    TicketFrame,
+    load_events,
+    load_tickets,
+)
 from servicegate.measurement.rules import (
     PRIORITY_NAMES,
+    STATUS_CODE,
     Terms,
     calendar_of,
     clock_rules,
@@ -39,17 +55,37 @@ PAUSE_SETS: tuple[tuple[str, ...], ...] = (
     (TicketStatus.AWAITING_CUSTOMER,),
     (TicketStatus.AWAITING_CUSTOMER, TicketStatus.AWAITING_VENDOR, TicketStatus.AWAITING_INTERNAL),
 )
-METRICS = (Metric.RESOLUTION, Metric.FIRST_RESPONSE)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A kind of clock discovery tries: the promise metric and the statuses that stop it."""
+
+    name: str
+    metric: str
+    stop_statuses: tuple[str, ...]
+
+
+CLOCKS = (
+    Clock("resolution", Metric.RESOLUTION, (TicketStatus.RESOLVED, TicketStatus.CLOSED)),
+    Clock("close", Metric.RESOLUTION, (TicketStatus.CLOSED,)),
+    Clock("response", Metric.FIRST_RESPONSE, ()),
+)
+#: Start rule name → the promise's start statuses (empty: the clock starts at opening).
+STARTS: dict[str, tuple[str, ...]] = {"opened": (), "new": (TicketStatus.NEW,)}
 TWENTY_FOUR_SEVEN = "24x7"
 
 
 @dataclass(frozen=True)
 class Candidate:
+    """One rule set: calendar, pauses, start rule and clock."""
+
     calendar_name: str
     calendar: Calendar
     calendar_id: int | None
     pauses: tuple[str, ...]
-    metric: str
+    start: str
+    clock: Clock
 
 
 def best_threshold(used: IntArray, met: np.ndarray) -> tuple[int, int]:
@@ -71,14 +107,16 @@ def best_threshold(used: IntArray, met: np.ndarray) -> tuple[int, int]:
 
 
 def candidates() -> list[Candidate]:
+    """Every rule set, simplest first (see the module docstring)."""
     cals: list[tuple[str, Calendar, int | None]] = [
         (TWENTY_FOUR_SEVEN, twenty_four_seven("UTC"), None)
     ]
     for c in BusinessCalendar.objects.filter(is_active=True).order_by("pk"):
         cals.append((c.name, calendar_of(c), c.pk))
     return [
-        Candidate(name, cal, pk, pauses, metric)
-        for metric in METRICS
+        Candidate(name, cal, pk, pauses, start, clock)
+        for clock in CLOCKS
+        for start in STARTS
         for name, cal, pk in cals
         for pauses in PAUSE_SETS
     ]
@@ -86,32 +124,51 @@ def candidates() -> list[Candidate]:
 
 def _terms(c: Candidate) -> Terms:
     return Terms(
-        metric=c.metric,
+        metric=c.clock.metric,
         target_value=Decimal(1),
         target_unit="hours",
         calendar=BusinessCalendar(name=c.calendar_name),
-        start_statuses=(),
+        start_statuses=STARTS[c.start],
         pause_statuses=c.pauses,
-        stop_statuses=(TicketStatus.RESOLVED, TicketStatus.CLOSED),
+        stop_statuses=c.clock.stop_statuses,
         reopen="resume",
     )
 
 
+def with_opening(tickets: TicketFrame, events: EventFrame) -> EventFrame:
+    """``events`` plus a *new* event at ``opened_at`` for every ticket whose first event
+    comes later (or that has none), so that a clock without start statuses starts at the
+    opening. Imported logs often record their first row minutes after the opening."""
+    first = np.full(len(tickets), np.iinfo(np.int64).max, dtype=np.int64)
+    row = np.searchsorted(tickets.id, events.ticket)
+    np.minimum.at(first, row, events.at)
+    add = np.flatnonzero(tickets.opened < first)
+    ticket = np.concatenate([tickets.id[add], events.ticket])
+    at = np.concatenate([tickets.opened[add], events.at])
+    status = np.concatenate([np.full(add.size, STATUS_CODE["new"]), events.status])
+    priority = np.concatenate([np.full(add.size, -1), events.priority])
+    order = np.lexsort((np.arange(ticket.size), at, ticket))
+    return EventFrame(ticket[order], at[order], status[order], priority[order])
+
+
 def discover(*, source: str | None = None, now: datetime | None = None) -> dict[str, Any]:
-    """``{"tickets", "agreement", "rules": [...]}`` for tickets with a recorded outcome."""
+    """``{"tickets", "agreement", "first_opened", "rules": [...]}`` for tickets with a
+    recorded outcome (``first_opened``: ISO date of the earliest opening)."""
     at = int((now or datetime.now(UTC)).timestamp())
     tickets = Ticket.objects.filter(source_made_sla__isnull=False)
     if source:
         tickets = tickets.filter(source=source)
     frame = load_tickets(tickets)
     if not len(frame):
-        return {"tickets": 0, "agreement": None, "rules": []}
-    events = load_events(TicketEvent.objects.filter(ticket__in=tickets.values("pk")))
+        return {"tickets": 0, "agreement": None, "first_opened": None, "rules": []}
+    logged = load_events(TicketEvent.objects.filter(ticket__in=tickets.values("pk")))
+    events = {"opened": with_opening(frame, logged), "new": logged}
     rows = np.arange(len(frame))
     met = frame.made_sla == 1
     best: dict[int, tuple[int, int, Candidate]] = {}
     for cand in candidates():
-        s = evaluation.subset(frame, events, rows, response=cand.metric == Metric.FIRST_RESPONSE)
+        response = cand.clock.metric == Metric.FIRST_RESPONSE
+        s = evaluation.subset(frame, events[cand.start], rows, response=response)
         b = evaluation.evaluate(s, clock_rules(_terms(cand), cand.calendar), cand.calendar, at)
         stopped = b.stopped_at != NONE
         for prio in np.unique(frame.priority).tolist():
@@ -122,74 +179,34 @@ def discover(*, source: str | None = None, now: datetime | None = None) -> dict[
             agree += int((~met[(frame.priority == prio) & ~stopped]).sum())  # open ⇒ missed
             if prio not in best or agree > best[prio][1]:
                 best[prio] = (target, agree, cand)
-    rules = []
-    total_agree = 0
-    for prio in sorted(best):
-        target, agree, cand = best[prio]
-        n = int((frame.priority == prio).sum())
-        total_agree += agree
-        rules.append(
-            {
-                "priority": PRIORITY_NAMES[prio] if prio >= 0 else "",
-                "metric": cand.metric,
-                "calendar": cand.calendar_name,
-                "calendar_id": cand.calendar_id,
-                "pause_statuses": list(cand.pauses),
-                "target_seconds": target,
-                "target_hours": round(target / 3600, 2),
-                "tickets": n,
-                "agreement": round(agree / n, 4) if n else None,
-                "met_share": round(float(met[frame.priority == prio].mean()), 4),
-            }
-        )
+    rules = [_rule(prio, *best[prio], frame) for prio in sorted(best)]
+    first = datetime.fromtimestamp(int(frame.opened.min()), UTC).date()
     return {
         "tickets": len(frame),
-        "agreement": round(total_agree / len(frame), 4),
+        "agreement": round(sum(r["agreeing"] for r in rules) / len(frame), 4),
+        "first_opened": first.isoformat(),
         "rules": rules,
     }
 
 
-def discovery_create(*, result: dict[str, Any], by: Any, product: Any) -> list[Any]:
-    """Create the discovered rules as draft promises of ``product`` made by ``by``."""
-    from django.db import transaction
-
-    from servicegate.engines.calendars import calendar_to_dict
-    from servicegate.promises import services as promise_services
-
-    created = []
-    with transaction.atomic():
-        for rule in result["rules"]:
-            if rule["calendar_id"] is None:
-                calendar, _new = BusinessCalendar.objects.get_or_create(
-                    name="24x7 (UTC)",
-                    defaults={
-                        "timezone": "UTC",
-                        "definition": calendar_to_dict(twenty_four_seven("UTC")),
-                    },
-                )
-            else:
-                calendar = BusinessCalendar.objects.get(pk=rule["calendar_id"])
-            hours = max(Decimal(rule["target_seconds"]) / 3600, Decimal("0.01"))
-            share = Decimal(str(rule.get("met_share") or 0.5)) * 100
-            created.append(
-                promise_services.promise_create(
-                    by=by,
-                    title=f"Discovered {rule['metric']} {rule['priority']}".strip(),
-                    product=product,
-                    metric=rule["metric"],
-                    target_value=hours.quantize(Decimal("0.01")),
-                    target_unit="hours",
-                    attainment_percent=min(max(share, Decimal(1)), Decimal(100)).quantize(
-                        Decimal("0.01")
-                    ),
-                    priority=rule["priority"],
-                    calendar=calendar,
-                    clock_pause_statuses=rule["pause_statuses"],
-                    made_by_role="sales",
-                    source="contract",
-                    source_reference=(
-                        f"SLA discovery: agreement {rule['agreement']} on {rule['tickets']} tickets"
-                    ),
-                )
-            )
-    return created
+def _rule(
+    prio: int, target: int, agree: int, cand: Candidate, frame: TicketFrame
+) -> dict[str, Any]:
+    n = int((frame.priority == prio).sum())
+    return {
+        "priority": PRIORITY_NAMES[prio] if prio >= 0 else "",
+        "clock": cand.clock.name,
+        "metric": cand.clock.metric,
+        "start": cand.start,
+        "start_statuses": list(STARTS[cand.start]),
+        "stop_statuses": list(cand.clock.stop_statuses),
+        "calendar": cand.calendar_name,
+        "calendar_id": cand.calendar_id,
+        "pause_statuses": list(cand.pauses),
+        "target_seconds": target,
+        "target_hours": round(target / 3600, 2),
+        "tickets": n,
+        "agreeing": agree,
+        "agreement": round(agree / n, 4) if n else None,
+        "met_share": round(float((frame.made_sla[frame.priority == prio] == 1).mean()), 4),
+    }

@@ -56,6 +56,7 @@ class TicketOut(Schema):
     reassignment_count: int
     reopen_count: int
     source_made_sla: bool | None
+    due_at: datetime | None = None
 
 
 class EventOut(Schema):

@@ -10,7 +10,9 @@ PACKAGE = Path(__file__).resolve().parents[2]
 
 
 def _listed() -> set[str]:
-    return {name.split()[0] for _group, rows in COMMAND_GROUPS for name, _text in rows}
+    """First words, and two words as one command ("sla discover" runs `sla-discover`)."""
+    names = [name.split() for _group, rows in COMMAND_GROUPS for name, _text in rows]
+    return {words[0] for words in names} | {"-".join(words[:2]) for words in names}
 
 
 def test_every_engine_and_app_command_is_listed() -> None:

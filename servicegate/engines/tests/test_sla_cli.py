@@ -131,6 +131,23 @@ def test_parse_timestamps_fast_and_slow_forms_agree() -> None:
     assert set(seconds[:8].tolist()) == {at("2026-03-02T08:00")}
 
 
+def test_parse_timestamps_of_one_form_match_the_one_by_one_parse() -> None:
+    """Batches of one form (Arrow's cast) give what each value gives alone; an impossible
+    date in a batch is reported for that value only."""
+    rng = np.random.default_rng(5)
+    epochs = rng.integers(-(10**9), 3 * 10**9, 300)
+    zoned = cli.format_timestamps(epochs, "America/St_Johns")
+    naive = [str(np.datetime64(int(e), "s")) for e in epochs]
+    for values in (zoned, naive, zoned[:100] + naive[:100] + ["2026-02-30T00:00:00"]):
+        seconds, bad = cli.parse_timestamps(values, "Europe/Berlin")
+        alone = [cli.parse_timestamps([v], "Europe/Berlin") for v in values]
+        assert bad.tolist() == [bool(b[0]) for _s, b in alone]
+        assert [s for s, b in zip(seconds.tolist(), bad.tolist(), strict=True) if not b] == [
+            int(s[0]) for s, b in alone if not b[0]
+        ]
+    assert cli.parse_timestamps(zoned, "UTC")[0].tolist() == epochs.tolist()
+
+
 def test_format_timestamps_round_trips_over_dst() -> None:
     t = np.array([at("2026-03-29T01:59:59"), at("2026-03-29T03:00"), at("2026-10-25T02:30+01:00")])
     text = cli.format_timestamps(t, "Europe/Berlin")

@@ -13,13 +13,15 @@ from servicegate.operations.services import tickets_import
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["Unique Key", "Created Date", "Closed Date", "Agency", "Complaint Type", "Status"]
+HEADER = [
+    "Unique Key", "Created Date", "Closed Date", "Agency", "Complaint Type", "Status", "Due Date"
+]  # fmt: skip
 
 
 def _rows() -> list[list[str]]:
     rows = [HEADER]
     for i in range(1, 40):
-        rows.append([str(i), "06/26/2018 10:58:54 AM", "", "NYPD", "Noise", "Open"])
+        rows.append([str(i), "06/26/2018 10:58:54 AM", "", "NYPD", "Noise", "Open", ""])
     rows[30][4] = "Lärm – Straße"
     return rows
 

@@ -14,10 +14,19 @@ from servicegate.operations.services import tickets_import
 pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
 
 
-def test_nyc_311_sample_imports(shared_data: Path) -> None:
-    summary = tickets_import(format="tickets", path=shared_data / NYC, mapping="nyc-311")
-    assert summary.rows == 1000
-    assert summary.tickets_created == Ticket.objects.count() == 1000
+def test_nyc_311_sample_imports(shared_data: Path, tmp_path: Path) -> None:
+    """10 requests closed before they were created are rejected; the rest import."""
+    rejected = tmp_path / "rejected.csv"
+    summary = tickets_import(
+        format="tickets",
+        path=shared_data / NYC,
+        mapping="nyc-311",
+        skip_invalid=True,
+        rejected_path=rejected,
+    )
+    assert summary.rows == 1000 and summary.rejected == 10
+    assert summary.tickets_created == Ticket.objects.count() == 990
+    assert rejected.read_text().count("lies before the opening") == 10
     ticket = Ticket.objects.get(external_id="39573567")
     # 06/26/2018 10:58:54 AM in New York (EDT, UTC-4)
     assert ticket.opened_at.isoformat() == "2018-06-26T14:58:54+00:00"
@@ -26,7 +35,10 @@ def test_nyc_311_sample_imports(shared_data: Path) -> None:
     statuses = list(ticket.events.values_list("status", flat=True))
     assert statuses == ["new", "closed"]  # no resolution column: closing resolves
     assert ticket.resolved_at == ticket.closed_at
-    again = tickets_import(format="tickets", path=shared_data / NYC, mapping="nyc-311")
+    assert ticket.due_at is not None and ticket.due_at.isoformat() == "2018-06-26T22:58:54+00:00"
+    again = tickets_import(
+        format="tickets", path=shared_data / NYC, mapping="nyc-311", skip_invalid=True
+    )
     assert (again.tickets_created, again.tickets_updated, again.events_created) == (0, 0, 0)
 
 

@@ -72,6 +72,12 @@ class Ticket(models.Model):
     reassignment_count = models.PositiveIntegerField(_("reassignments"), default=0)
     reopen_count = models.PositiveIntegerField(_("reopenings"), default=0)
     source_made_sla = models.BooleanField(_("SLA met (source)"), null=True, blank=True)
+    due_at = models.DateTimeField(
+        _("due (source)"),
+        null=True,
+        blank=True,
+        help_text=_("The ticket's own deadline as the source system set it (a due-date column)."),
+    )
 
     class Meta:
         ordering = ["-opened_at", "-id"]

@@ -17,6 +17,7 @@ from servicegate.operations.models import Customer
 from servicegate.promises.choices import (
     METRIC_UNITS,
     SINGULAR_UNITS,
+    TIME_UNITS,
     MakerRole,
     Metric,
     Priority,
@@ -40,9 +41,16 @@ def default_stop_statuses() -> list[str]:
 
 
 def positive(value: Decimal) -> None:
-    """Refuse zero and negative targets."""
+    """Refuse zero and negative targets (kept for the first migration)."""
     if value is not None and value <= 0:
         raise ValidationError(_("The target must be greater than zero."), code="not_positive")
+
+
+def not_negative(value: Decimal) -> None:
+    """Refuse negative targets; ``Promise.clean`` allows zero for time targets only
+    ("within 0 minutes": a discovered rule may find that nothing was ever met)."""
+    if value is not None and value < 0:
+        raise ValidationError(_("The target cannot be negative."), code="negative")
 
 
 def attainment_range(value: Decimal) -> None:
@@ -95,7 +103,7 @@ class Promise(models.Model):
     metric = models.CharField(_("metric"), max_length=30, choices=Metric.choices)
     custom_metric = models.CharField(_("custom metric"), max_length=100, blank=True)
     target_value = models.DecimalField(
-        _("target value"), max_digits=10, decimal_places=2, validators=[positive]
+        _("target value"), max_digits=10, decimal_places=2, validators=[not_negative]
     )
     target_unit = models.CharField(_("target unit"), max_length=20, choices=TargetUnit.choices)
     attainment_percent = models.DecimalField(
@@ -204,7 +212,7 @@ class Promise(models.Model):
         metric = self.custom_metric or self.get_metric_display()
         pct = f"{self.attainment_percent.normalize():f} %" if self.attainment_percent else ""
         prio = f" {self.priority}" if self.priority else ""
-        target = f"{self.target_value.normalize():f}" if self.target_value else "?"
+        target = f"{self.target_value.normalize():f}" if self.target_value is not None else "?"
         unit = self.get_target_unit_display()
         if self.target_value == 1 and self.target_unit in SINGULAR_UNITS:
             unit = str(SINGULAR_UNITS[TargetUnit(self.target_unit)])
@@ -226,6 +234,10 @@ class Promise(models.Model):
             and self.target_value > 100
         ):
             errors["target_value"] = _("A percentage target can be at most 100.")
+        if self.target_value == 0 and self.target_unit not in TIME_UNITS:
+            errors["target_value"] = _(
+                "Only a time target may be zero; enter a target greater than zero."
+            )
         if self.metric == Metric.CUSTOM and not self.custom_metric:
             errors["custom_metric"] = _("Name the custom metric.")
         if self.valid_to and self.valid_from and self.valid_to <= self.valid_from:

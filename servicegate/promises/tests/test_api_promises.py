@@ -141,7 +141,7 @@ def test_patch_changes_a_draft_and_refuses_stale_versions(draft: Promise, alice:
 @pytest.mark.parametrize(
     ("override", "field"),
     [
-        ({"target_value": "0"}, "target_value"),
+        ({"metric": "availability", "target_unit": "percent", "target_value": "0"}, "target_value"),
         ({"target_value": "-3"}, "target_value"),
         ({"attainment_percent": "0"}, "attainment_percent"),
         ({"attainment_percent": "100.5"}, "attainment_percent"),

@@ -14,8 +14,12 @@ from servicegate.promises.forms import PromiseForm
 from servicegate.promises.tests.conftest import login
 
 CASES = [
-    ({"target_value": "0"}, "target_value", "greater than zero"),
-    ({"target_value": "-1"}, "target_value", "greater than zero"),
+    (
+        {"metric": "availability", "target_unit": "percent", "target_value": "0"},
+        "target_value",
+        "Only a time target may be zero",
+    ),
+    ({"target_value": "-1"}, "target_value", "cannot be negative"),
     ({"attainment_percent": "0"}, "attainment_percent", "more than 0"),
     ({"attainment_percent": "101"}, "attainment_percent", "at most 100"),
     ({"target_unit": "percent"}, "target_unit", "does not fit the metric"),
@@ -69,7 +73,7 @@ def test_service_refuses_bad_values(
 
 
 def test_new_page_shows_field_error(alice: User, promise_data: dict[str, Any]) -> None:
-    response = login(alice).post("/promises/new/", _form_data(promise_data, target_value="0"))
+    response = login(alice).post("/promises/new/", _form_data(promise_data, target_value="-1"))
     assert response.status_code == 200
     assert b'data-testid="error-target_value"' in response.content
 
@@ -81,3 +85,9 @@ def test_inactive_calendar_is_not_offered(
     calendar.save()
     form = PromiseForm(data=_form_data(promise_data))
     assert "calendar" in form.errors
+
+
+def test_a_time_target_may_be_zero(promise_data: dict[str, Any]) -> None:
+    """ "Within 0 minutes" is a promise (discovery finds it where nothing was kept)."""
+    form = PromiseForm(data=_form_data(promise_data, target_value="0", target_unit="minutes"))
+    assert form.is_valid(), form.errors
