@@ -100,6 +100,7 @@ class TransitionForm(forms.Form):
     counter_proposal = forms.CharField(
         label=_("Counter-proposal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class PromiseFilterForm(forms.Form):
@@ -158,9 +159,13 @@ class EvidenceForm(forms.ModelForm[Evidence]):
 
 
 class DecisionForm(forms.Form):
-    """Decide a gate review."""
+    """Decide a gate review; no decision is preselected."""
 
-    decision = forms.ChoiceField(label=_("Decision"), choices=[c for c in Decision.choices if c[0]])
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("", _("— choose a decision —")), *(c for c in Decision.choices if c[0])],
+        error_messages={"required": _("Choose a decision: pass, pass with conditions or fail.")},
+    )
     comments = forms.CharField(
         label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -170,6 +175,13 @@ class DecisionForm(forms.Form):
     counter_proposal = forms.CharField(
         label=_("Counter-proposal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    override_reason = forms.CharField(
+        label=_("Override reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to pass G1 when the feasibility check says red."),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class ContractForm(forms.ModelForm[Contract]):

@@ -176,6 +176,15 @@ class Promise(models.Model):
     )
     state_changed_at = models.DateTimeField(_("in this state since"), default=timezone.now)
     counter_proposal = models.TextField(_("counter-proposal"), blank=True)
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="successors",
+        null=True,
+        blank=True,
+        verbose_name=_("replaces"),
+        help_text=_("The promise this one revises; it is retired when this one goes into service."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

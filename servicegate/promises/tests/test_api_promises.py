@@ -109,10 +109,12 @@ def test_transition_ok_forbidden_and_conflict(draft: Promise, alice: User, bob: 
     response = _post(api_client(bob), url, {"to": "in_service"})
     assert response.status_code == 409
     assert "can only move to" in response.json()["detail"]
-    # the service manager approves
+    # approving is the G1 decision, not a plain step
     response = _post(api_client(bob), url, {"to": "approved", "comment": "Capacity ok"})
-    assert response.status_code == 200
-    assert response.json()["state"] == "approved"
+    assert response.status_code == 409
+    assert "G1" in response.json()["detail"]
+    draft.refresh_from_db()
+    assert draft.state == "feasibility_review"
 
 
 def test_history_lists_who_changed_what(
@@ -120,7 +122,7 @@ def test_history_lists_who_changed_what(
 ) -> None:
     move(draft, "feasibility_review", "approved")
     body = api_client(vera).get(f"/api/v1/promises/{draft.pk}/history").json()
-    assert body["count"] == 3
+    assert body["count"] == 4  # created, submitted, G1 review opened, approved by G1
     newest = body["items"][0]
     assert newest["user"] == "bob"
     assert newest["action"] == "transition"
@@ -179,7 +181,7 @@ def test_gates_and_reviews(
         {
             "gate": "G1",
             "answers": criteria,
-            "evidence_text": "Attainment 97 % last year",
+            "evidence": {k: "Attainment 97 % last year" for k in criteria},
             "decision": "pass",
             "comments": "Feasible",
         },
