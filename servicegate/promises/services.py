@@ -19,6 +19,7 @@ from servicegate.promises import gate_rules, lifecycle
 from servicegate.promises.audit import audit_record, diff, snapshot
 from servicegate.promises.choices import AuditAction, Decision, PromiseState
 from servicegate.promises.models import Contract, Promise
+from servicegate.promises.notify import notify_state
 
 Actor = User | AnonymousUser
 
@@ -233,6 +234,7 @@ def state_write(
     audit_record(
         obj=current, by=by, action=AuditAction.TRANSITION, changes=changes, comment=comment
     )
+    notify_state(current)
     return current
 
 

@@ -69,6 +69,7 @@ def draft(alice: User, promise_data: dict[str, Any]) -> Promise:
 def through_gates(promise: Promise, to: str, *, alice: User, bob: User, quinn: User) -> Promise:
     """Take one lifecycle step the way the gates demand: plain steps plainly, gate
     steps by deciding the gate's review."""
+    promise = Promise.objects.get(pk=promise.pk)
     state = promise.state
     if to in ("approved", "rejected"):
         fail = to == "rejected"
