@@ -11,6 +11,7 @@ from servicegate.calendars.models import BusinessCalendar
 from servicegate.catalog.models import ServiceProduct
 from servicegate.promises.choices import Decision, EvidenceKind, PromiseState
 from servicegate.promises.models import (
+    PROMISE_FIELDS,
     Contract,
     Evidence,
     GateCriterion,
@@ -43,29 +44,7 @@ class PromiseForm(forms.ModelForm[Promise]):
 
     class Meta:
         model = Promise
-        fields = [
-            "title",
-            "product",
-            "segment",
-            "priority",
-            "customer",
-            "contract",
-            "metric",
-            "custom_metric",
-            "target_value",
-            "target_unit",
-            "attainment_percent",
-            "calendar",
-            "clock_start_statuses",
-            "clock_pause_statuses",
-            "clock_stop_statuses",
-            "reopen_behaviour",
-            "made_by_role",
-            "source",
-            "source_reference",
-            "valid_from",
-            "valid_to",
-        ]
+        fields = list(PROMISE_FIELDS)
         widgets = {
             # ISO dates: a browser's date input shows nothing for a localised "01.01.2027"
             "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from servicegate.core.permissions import require_capability
 from servicegate.promises.audit import audit_record, snapshot
 from servicegate.promises.choices import AuditAction, PromiseState
-from servicegate.promises.models import Promise
+from servicegate.promises.models import PROMISE_FIELDS, Promise
 from servicegate.promises.services import (
-    PROMISE_FIELDS,
     Actor,
     TransitionError,
     as_user,

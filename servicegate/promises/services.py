@@ -18,7 +18,7 @@ from servicegate.core.permissions import has_capability, require_capability
 from servicegate.promises import gate_rules, lifecycle
 from servicegate.promises.audit import audit_record, diff, snapshot
 from servicegate.promises.choices import AuditAction, Decision, PromiseState
-from servicegate.promises.models import Contract, Promise
+from servicegate.promises.models import PROMISE_FIELDS, Contract, Promise
 from servicegate.promises.notify import notify_state
 
 Actor = User | AnonymousUser
@@ -39,29 +39,6 @@ class ConcurrentEditError(Exception):
     """The object was changed by someone else since the caller loaded it."""
 
 
-PROMISE_FIELDS: tuple[str, ...] = (
-    "title",
-    "metric",
-    "custom_metric",
-    "target_value",
-    "target_unit",
-    "attainment_percent",
-    "calendar",
-    "clock_start_statuses",
-    "clock_pause_statuses",
-    "clock_stop_statuses",
-    "reopen_behaviour",
-    "product",
-    "segment",
-    "priority",
-    "customer",
-    "contract",
-    "made_by_role",
-    "source",
-    "source_reference",
-    "valid_from",
-    "valid_to",
-)
 EDITABLE_STATES = frozenset({PromiseState.DRAFT, PromiseState.REJECTED})
 
 

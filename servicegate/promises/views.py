@@ -25,7 +25,14 @@ from servicegate.promises.forms import (
     TransitionForm,
 )
 from servicegate.promises.gate_services import gate_capability
-from servicegate.promises.models import Contract, Evidence, GateDefinition, GateReview, Promise
+from servicegate.promises.models import (
+    PROMISE_FIELDS,
+    Contract,
+    Evidence,
+    GateDefinition,
+    GateReview,
+    Promise,
+)
 from servicegate.promises.revision import REVISABLE_STATES, promise_revise
 from servicegate.promises.selectors import (
     PromiseFilter,
@@ -68,7 +75,7 @@ def promise_index(request: HttpRequest) -> HttpResponse:
 
 
 def _promise_fields(form: PromiseForm) -> dict[str, Any]:
-    return {name: form.cleaned_data[name] for name in PromiseForm.Meta.fields}
+    return {name: form.cleaned_data[name] for name in PROMISE_FIELDS}
 
 
 @capability_required("propose_promise")

@@ -54,6 +54,37 @@ def attainment_range(value: Decimal) -> None:
         )
 
 
+#: The terms of a promise a person sets (in form order); services, forms, the API and
+#: the clock triggers all derive their field lists from this one tuple.
+PROMISE_FIELDS: tuple[str, ...] = (
+    "title",
+    "product",
+    "segment",
+    "priority",
+    "customer",
+    "contract",
+    "metric",
+    "custom_metric",
+    "target_value",
+    "target_unit",
+    "attainment_percent",
+    "calendar",
+    "clock_start_statuses",
+    "clock_pause_statuses",
+    "clock_stop_statuses",
+    "reopen_behaviour",
+    "made_by_role",
+    "source",
+    "source_reference",
+    "valid_from",
+    "valid_to",
+)
+#: Terms that change no clock: naming, the attainment level and where it was made.
+UNCLOCKED_FIELDS = frozenset(
+    {"title", "custom_metric", "attainment_percent", "made_by_role", "source", "source_reference"}
+)
+
+
 class Contract(models.Model):
     """A service contract with one customer: the products sold and their promises."""
 

@@ -200,3 +200,13 @@ def test_viewer_cannot_open_a_review(
     move(draft, "feasibility_review")
     response = _post(api_client(vera), f"/api/v1/promises/{draft.pk}/reviews", {"gate": "G1"})
     assert response.status_code == 403
+
+
+def test_api_schemas_carry_exactly_the_promise_fields() -> None:
+    """The API's input schemas follow the one field tuple (plus the patch's version)."""
+    from servicegate.promises.api import PromiseIn, PromiseOut, PromisePatch
+    from servicegate.promises.models import PROMISE_FIELDS
+
+    assert set(PromiseIn.model_fields) == set(PROMISE_FIELDS)
+    assert set(PromisePatch.model_fields) == {*PROMISE_FIELDS, "version"}
+    assert set(PROMISE_FIELDS) <= set(PromiseOut.model_fields)
