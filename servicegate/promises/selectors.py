@@ -15,6 +15,7 @@ from servicegate.promises.choices import Decision, PromiseState
 from servicegate.promises.models import (
     AuditEntry,
     CriterionAnswer,
+    Evidence,
     GateDefinition,
     GateReview,
     Promise,
@@ -60,7 +61,8 @@ def reviews_with_checklists(qs: QuerySet[GateReview]) -> QuerySet[GateReview]:
     """``qs`` with gate, reviewer, answers (with criteria) and evidence loaded."""
     return qs.select_related("gate", "reviewer", "promise", "contract").prefetch_related(
         Prefetch("answers", queryset=CriterionAnswer.objects.select_related("criterion")),
-        "evidence",
+        # the stored feasibility numbers behind generated evidence (rendered when shown)
+        Prefetch("evidence", queryset=Evidence.objects.select_related("feasibility_result")),
     )
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 
 from servicegate.planning.feasibility import feasibility_report
+from servicegate.planning.services import feasibility_attach
 from servicegate.planning.tests.conftest import api_client, login
 from servicegate.promises.models import GateReview, Promise
 from servicegate.promises.overlaps import overlapping
@@ -80,3 +81,20 @@ def test_the_g1_page_warns_about_overlaps(
     panel = login(bob).get(f"/planning/promises/{promise.pk}/feasibility/", HTTP_HX_REQUEST="true")
     assert 'data-testid="feasibility-overlaps"' in panel.content.decode()
     assert f"#{twin.pk}" in panel.content.decode()
+
+
+def test_generated_evidence_is_rendered_in_the_readers_language(
+    promise: Promise, g1_review: GateReview, team: Callable[[int], list[object]], bob: User
+) -> None:
+    # given feasibility evidence attached by an English-speaking manager
+    team(3)
+    result = feasibility_attach(promise=promise, by=bob, extra_arrivals_per_week=20)
+    assert result.evidence is not None
+    assert result.evidence.text.startswith("Feasibility check")
+    # when a German reader opens the G1 review
+    page = login(bob).get(f"/promises/reviews/{g1_review.pk}/", HTTP_ACCEPT_LANGUAGE="de")
+    html = page.content.decode()
+    # then the sentence is German, with German numbers
+    assert "Machbarkeitsprüfung:" in html
+    assert "Erwartete Tickets: 0,0 pro Woche (+20,0 zusätzlich)" in html
+    assert "Feasibility check" not in html
