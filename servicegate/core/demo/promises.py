@@ -16,6 +16,7 @@ from servicegate.core.demo import DemoContext
 from servicegate.operations.models import Customer
 from servicegate.promises import services
 from servicegate.promises.models import Contract, GateDefinition, Promise
+from servicegate.promises.revision import promise_revise
 from servicegate.promises.walkthrough import review_through
 
 # name, segment index, kind, price model, amount, channel, regions, value proposition
@@ -180,6 +181,7 @@ def build(ctx: DemoContext) -> None:
     contracts = _contracts(ctx, products, customers, users["sales"])
     promises = [_promise(ctx, spec, products, calendars, contracts, users) for spec in PROMISES]
     promises += [_promise(ctx, spec, products, calendars, [], users) for spec in SEGMENT_PROMISES]
+    promises.append(_revision(promises, users["sales"]))
     ctx.objects.update(products=products, promises=promises, contracts=contracts)
     ctx.report(
         f"demo: {len(products)} products, {len(promises)} promises, {len(contracts)} contracts"
@@ -303,6 +305,18 @@ def _promise(
         comment="Replaced by the hygiene package 2026.",
     )
     return _fresh(promise)
+
+
+def _revision(promises: list[Promise], sales: User) -> Promise:
+    """A successor draft of the first promise in service, with a tighter attainment level."""
+    original = next(p for p in promises if p.state == "in_service")
+    successor = promise_revise(promise=original, by=sales)
+    return services.promise_update(
+        promise=successor,
+        by=sales,
+        version=successor.version,
+        attainment_percent=min(Decimal("99"), original.attainment_percent + 2),
+    )
 
 
 def _fresh(promise: Promise) -> Promise:
