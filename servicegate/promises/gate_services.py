@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicegate.accounts.roles import ROLE_CAPABILITIES
+from servicegate.core.actors import Actor, as_user
 from servicegate.core.permissions import require_capability
 from servicegate.promises.audit import audit_record, diff, snapshot
 from servicegate.promises.choices import Answer, AuditAction, Decision, PromiseState
+from servicegate.promises.errors import ConcurrentEditError, TransitionError
 from servicegate.promises.gate_rules import checklist_blockers, has_passed
 from servicegate.promises.models import (
     Contract,
@@ -25,14 +27,7 @@ from servicegate.promises.models import (
     Promise,
 )
 from servicegate.promises.revision import retire_replaced
-from servicegate.promises.services import (
-    Actor,
-    ConcurrentEditError,
-    TransitionError,
-    as_user,
-    check_version,
-    promise_gate_move,
-)
+from servicegate.promises.transitions import check_version, promise_gate_move
 
 GATE_FIELDS = (
     "order",
@@ -230,11 +225,6 @@ def evidence_add(
             changes={"evidence": [None, str(evidence)]},
         )
     return evidence
-
-
-def review_blockers(review: GateReview) -> list[str]:
-    """What keeps ``review`` from passing (see ``gate_rules.checklist_blockers``)."""
-    return checklist_blockers(review, Decision.PASS)
 
 
 def _latest_verdict(promise: Promise) -> str:

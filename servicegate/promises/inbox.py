@@ -18,7 +18,7 @@ from django.utils.functional import Promise as LazyStr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from servicegate.accounts.services import user_roles
+from servicegate.accounts.selectors import user_roles
 from servicegate.inbox.items import InboxItem
 from servicegate.promises.choices import PromiseState as S
 from servicegate.promises.models import GateDefinition, Promise

@@ -11,16 +11,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from servicegate.core.actors import Actor, as_user
 from servicegate.core.permissions import require_capability
 from servicegate.promises.audit import audit_record, snapshot
 from servicegate.promises.choices import AuditAction, PromiseState
+from servicegate.promises.errors import TransitionError
 from servicegate.promises.models import PROMISE_FIELDS, Promise
-from servicegate.promises.services import (
-    Actor,
-    TransitionError,
-    as_user,
-    state_write,
-)
+from servicegate.promises.transitions import state_write
 
 REVISABLE_STATES = frozenset({PromiseState.IN_SERVICE, PromiseState.UNDER_REVIEW})
 

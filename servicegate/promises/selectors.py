@@ -10,8 +10,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicegate.catalog.models import ServiceProduct
 from servicegate.promises.choices import Decision, PromiseState
+from servicegate.promises.gate_rules import checklist_blockers
 from servicegate.promises.models import (
     AuditEntry,
     CriterionAnswer,
@@ -52,11 +52,6 @@ def promise_list(flt: PromiseFilter | None = None) -> QuerySet[Promise]:
     return qs.order_by("-updated_at", "-pk")
 
 
-def promises_of_product(product: ServiceProduct) -> QuerySet[Promise]:
-    """The promises made for ``product``, newest first."""
-    return promise_list(PromiseFilter(product=product.pk))
-
-
 def reviews_with_checklists(qs: QuerySet[GateReview]) -> QuerySet[GateReview]:
     """``qs`` with gate, reviewer, answers (with criteria) and evidence loaded."""
     return qs.select_related("gate", "reviewer", "promise", "contract").prefetch_related(
@@ -78,7 +73,7 @@ def history(obj: Promise | GateDefinition | GateReview) -> QuerySet[AuditEntry]:
     ).select_related("user")
 
 
-def promise_timeline(promise: Promise) -> QuerySet[AuditEntry]:
+def promise_history(promise: Promise) -> QuerySet[AuditEntry]:
     """Entries about the promise and about its reviews, newest first."""
     review_ids = list(promise.reviews.values_list("pk", flat=True))
     return (
@@ -122,8 +117,6 @@ BOARD_STATES = [s for s in PromiseState if s != PromiseState.RETIRED]
 
 def gate_board(now: dt.datetime | None = None) -> list[BoardColumn]:
     """The gate board: one column per active state, cards oldest in stage first."""
-    from servicegate.promises.gate_services import review_blockers
-
     now = now or timezone.now()
     open_reviews = Prefetch(
         "reviews",
@@ -155,3 +148,11 @@ def gate_board(now: dt.datetime | None = None) -> list[BoardColumn]:
 def gates_with_criteria() -> QuerySet[GateDefinition]:
     """All gate definitions with their criteria."""
     return GateDefinition.objects.prefetch_related("criteria")
+
+
+def review_blockers(review: GateReview) -> list[str]:
+    """What keeps ``review`` from passing (see ``gate_rules.checklist_blockers``).
+
+    Uses prefetched ``answers`` (with criteria) and ``evidence`` when present.
+    """
+    return checklist_blockers(review, Decision.PASS)

@@ -1,43 +1,33 @@
 """Writes of promises, contracts and gates: one keyword-only function per action.
 
 Every function checks the caller's capability, runs in one transaction and appends
-the audit trail.  Views, the API, the demo and the admin all go through here.
+the audit trail.  Views, the API, the demo and the admin all go through here. The
+lifecycle moves live in ``transitions.py`` and the gate reviews in ``gate_services.py``;
+both are imported here so that callers have one import place.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicegate.core.permissions import has_capability, require_capability
-from servicegate.promises import gate_rules, lifecycle
+from servicegate.core.actors import Actor, as_user
+from servicegate.core.permissions import require_capability
 from servicegate.promises.audit import audit_record, diff, snapshot
-from servicegate.promises.choices import AuditAction, Decision, PromiseState
+from servicegate.promises.choices import AuditAction, PromiseState
+from servicegate.promises.errors import ConcurrentEditError, TransitionError
+from servicegate.promises.gate_services import (
+    evidence_add,
+    gate_criterion_save,
+    gate_definition_update,
+    gate_review_answer,
+    gate_review_decide,
+    gate_review_open,
+)
 from servicegate.promises.models import PROMISE_FIELDS, Contract, Promise
-from servicegate.promises.notify import notify_state
-
-Actor = User | AnonymousUser
-
-
-def as_user(by: Actor) -> User:
-    """The logged-in user behind ``by``; anonymous callers may not write."""
-    if not isinstance(by, User):
-        raise PermissionDenied(_("Log in first."))
-    return by
-
-
-class TransitionError(Exception):
-    """A state change the lifecycle does not allow; the message says what is allowed."""
-
-
-class ConcurrentEditError(Exception):
-    """The object was changed by someone else since the caller loaded it."""
-
+from servicegate.promises.transitions import may_transition, promise_transition
 
 EDITABLE_STATES = frozenset({PromiseState.DRAFT, PromiseState.REJECTED})
 
@@ -86,7 +76,8 @@ def promise_update(*, promise: Promise, by: Actor, version: int, **fields: Any) 
             raise TransitionError(
                 _(
                     "Only draft or rejected promises can be edited; this one is “%(state)s”. "
-                    "Start a G4 review to change a promise in service."
+                    "To change a promise in service, revise it: the successor passes the "
+                    "gates and replaces it."
                 )
                 % {"state": current.get_state_display()}
             )
@@ -98,120 +89,6 @@ def promise_update(*, promise: Promise, by: Actor, version: int, **fields: Any) 
             current.version += 1
             current.save()
             audit_record(obj=current, by=by, action=AuditAction.UPDATE, changes=changes)
-    return current
-
-
-def _check_transition(
-    promise: Promise, to: str, by: Actor, *, plain: bool = True
-) -> lifecycle.Transition:
-    step = lifecycle.find(promise.state, to)
-    if step is None:
-        raise TransitionError(
-            _("A promise cannot move from “%(state)s” to “%(to)s”.")
-            % {"state": promise.get_state_display(), "to": to}
-            + " "
-            + lifecycle.describe_next(promise.state)
-        )
-    if not has_capability(by, step.capability):
-        raise PermissionDenied(
-            _("Your role may not move a promise from “%(state)s” to “%(to)s”.")
-            % {"state": promise.get_state_display(), "to": PromiseState(to).label}
-        )
-    if step.four_eyes and promise.made_by_id == by.pk:
-        raise PermissionDenied(
-            _(
-                "You made this promise, so you cannot decide its gate: four eyes — "
-                "someone else of the department that keeps it must decide."
-            )
-        )
-    if plain:
-        refusal = gate_rules.plain_step_refusal(promise, step)
-        if refusal:
-            raise TransitionError(refusal)
-    return step
-
-
-def may_transition(promise: Promise, to: str, by: Actor) -> bool:
-    """Whether ``by`` may move ``promise`` to ``to`` now (for showing buttons)."""
-    try:
-        _check_transition(promise, to, by)
-    except (TransitionError, PermissionDenied):
-        return False
-    return True
-
-
-def check_version(current: Promise, version: int | None) -> None:
-    """Refuse a decision taken on a stale ``version`` of ``current`` (None: not checked)."""
-    if version is not None and current.version != version:
-        raise ConcurrentEditError(
-            _(
-                "Someone else changed this promise in the meantime (version %(now)s, "
-                "you saw version %(yours)s). Reload it and decide again."
-            )
-            % {"now": current.version, "yours": version}
-        )
-
-
-def promise_transition(
-    *,
-    promise: Promise,
-    to: str,
-    by: Actor,
-    comment: str = "",
-    counter_proposal: str | None = None,
-    version: int | None = None,
-) -> Promise:
-    """Take a plain lifecycle step, checking lifecycle, role, four eyes and the gates.
-
-    Steps that belong to a gate's review (approve, reject, start service, keep) are
-    refused here: they are taken by deciding the review. Raises TransitionError for a
-    step the lifecycle or the gates do not allow, ConcurrentEditError for a stale
-    ``version`` and PermissionDenied for a role that may not take it.
-    """
-    with transaction.atomic():
-        current = Promise.objects.select_for_update().select_related("made_by").get(pk=promise.pk)
-        check_version(current, version)
-        _check_transition(current, to, by)
-        return state_write(
-            current, to=to, by=by, comment=comment, counter_proposal=counter_proposal
-        )
-
-
-def promise_gate_move(
-    *, promise: Promise, to: str, by: Actor, comment: str, counter_proposal: str | None = None
-) -> Promise:
-    """Move ``promise`` as its decided gate review says (called by the gate services)."""
-    current = Promise.objects.select_for_update().select_related("made_by").get(pk=promise.pk)
-    _check_transition(current, to, by, plain=False)
-    return state_write(current, to=to, by=by, comment=comment, counter_proposal=counter_proposal)
-
-
-def state_write(
-    current: Promise,
-    *,
-    to: str,
-    by: Actor,
-    comment: str,
-    counter_proposal: str | None = None,
-    extra: dict[str, list[Any]] | None = None,
-) -> Promise:
-    """Write the state change of a locked promise with its audit entry."""
-    if to == PromiseState.REJECTED and not (counter_proposal or "").strip():
-        raise TransitionError(
-            _("Rejecting a promise needs a counter-proposal: say what could be promised.")
-        )
-    changes: dict[str, list[Any]] = {"state": [current.state, to], **(extra or {})}
-    if counter_proposal is not None and counter_proposal != current.counter_proposal:
-        changes["counter_proposal"] = [current.counter_proposal, counter_proposal]
-        current.counter_proposal = counter_proposal
-    current.state = to
-    current.state_changed_at = timezone.now()
-    current.version += 1
-    current.save()
-    audit_record(
-        obj=current, by=by, action=AuditAction.TRANSITION, changes=changes, comment=comment
-    )
-    notify_state(current)
     return current
 
 
@@ -243,21 +120,11 @@ def contract_create(
     return contract
 
 
-# Gate services live in gate_services.py; re-exported for one import place.
-from servicegate.promises.gate_services import (  # noqa: E402
-    evidence_add,
-    gate_criterion_save,
-    gate_definition_update,
-    gate_review_answer,
-    gate_review_decide,
-    gate_review_open,
-    review_blockers,
-)
-
 __all__ = [
+    "Actor",
     "ConcurrentEditError",
-    "Decision",
     "TransitionError",
+    "as_user",
     "contract_create",
     "evidence_add",
     "gate_criterion_save",
@@ -269,5 +136,4 @@ __all__ = [
     "promise_create",
     "promise_transition",
     "promise_update",
-    "review_blockers",
 ]

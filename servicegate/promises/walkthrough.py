@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from servicegate.core.actors import Actor
 from servicegate.promises.choices import Answer, Decision
 from servicegate.promises.gate_services import (
     evidence_add,
@@ -16,7 +17,6 @@ from servicegate.promises.gate_services import (
     gate_review_open,
 )
 from servicegate.promises.models import GateDefinition, GateReview, Promise
-from servicegate.promises.services import Actor
 
 
 def review_through(

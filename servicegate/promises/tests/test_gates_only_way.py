@@ -177,12 +177,12 @@ def test_stale_versions_are_refused(
 
 
 def test_foreign_roles_are_403(
-    draft: Promise, move: Callable[..., Promise], alice: User, vera: User
+    draft: Promise, move: Callable[..., Promise], alice: User, victor: User
 ) -> None:
     promise = move(draft, "feasibility_review")
     assert _review(alice, promise, gate="G1").status_code == 403  # the maker: four eyes
-    assert _review(vera, promise, gate="G1").status_code == 403
-    assert _step(vera, promise, "approved").status_code == 403
+    assert _review(victor, promise, gate="G1").status_code == 403
+    assert _step(victor, promise, "approved").status_code == 403
     _unchanged(promise)
 
 
