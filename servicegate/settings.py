@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "servicegate.improvement",
     "servicegate.planning",
     "servicegate.team",
+    "servicegate.inbox",
     "servicegate.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -259,6 +260,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "servicegate@localhost")
+
+# Functions ``(user) -> list[InboxItem]`` whose items make up each person's inbox.
+SERVICEGATE_INBOX_SOURCES = ["servicegate.promises.inbox.promise_items"]
 
 
 def _tasks() -> dict[str, dict[str, object]]:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("planning/", include("servicegate.planning.urls")),
     path("team/", include("servicegate.team.urls")),
     path("calendars/", include("servicegate.calendars.urls")),
+    path("inbox/", include("servicegate.inbox.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

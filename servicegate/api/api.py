@@ -16,6 +16,7 @@ from servicegate.accounts.services import token_create, token_revoke
 from servicegate.api.auth import API_AUTH
 from servicegate.catalog.api import router as catalog_router
 from servicegate.improvement.api import router as improvement_router
+from servicegate.inbox.api import router as inbox_router
 from servicegate.measurement.api import router as measurement_router
 from servicegate.operations.api import router as operations_router
 from servicegate.planning.api import router as planning_router
@@ -127,3 +128,4 @@ api.add_router("/", measurement_router)
 api.add_router("/", improvement_router)
 api.add_router("/", planning_router)
 api.add_router("/", team_router)
+api.add_router("/", inbox_router)

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from servicegate.catalog.choices import Channel, ProductKind
-from servicegate.catalog.models import Segment, ServiceProduct
+from servicegate.catalog.models import PRODUCT_FIELDS, Segment, ServiceProduct
 
 
 class RegionsField(forms.CharField):
@@ -34,22 +34,7 @@ class ProductForm(forms.ModelForm[ServiceProduct]):
 
     class Meta:
         model = ServiceProduct
-        fields = [
-            "name",
-            "segment",
-            "owner",
-            "kind",
-            "scope",
-            "description",
-            "price_model",
-            "price_amount",
-            "currency",
-            "channel",
-            "regions",
-            "value_proposition",
-            "target_message",
-            "is_active",
-        ]
+        fields = list(PRODUCT_FIELDS)
         widgets = {
             "scope": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 3}),

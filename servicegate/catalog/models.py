@@ -29,6 +29,25 @@ class Segment(models.Model):
         return self.name
 
 
+#: The fields of a service product a person sets (in form order), for services and forms.
+PRODUCT_FIELDS: tuple[str, ...] = (
+    "name",
+    "segment",
+    "owner",
+    "kind",
+    "scope",
+    "description",
+    "price_model",
+    "price_amount",
+    "currency",
+    "channel",
+    "regions",
+    "value_proposition",
+    "target_message",
+    "is_active",
+)
+
+
 class ServiceProduct(models.Model):
     """A service product described by the four Ps, sold to exactly one segment.
 

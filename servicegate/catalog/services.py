@@ -7,25 +7,8 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 
-from servicegate.catalog.models import ServiceProduct
+from servicegate.catalog.models import PRODUCT_FIELDS, ServiceProduct
 from servicegate.core.permissions import require_capability
-
-PRODUCT_FIELDS = (
-    "name",
-    "segment",
-    "owner",
-    "kind",
-    "scope",
-    "description",
-    "price_model",
-    "price_amount",
-    "currency",
-    "channel",
-    "regions",
-    "value_proposition",
-    "target_message",
-    "is_active",
-)
 
 
 def product_create(*, by: User | AnonymousUser, **fields: Any) -> ServiceProduct:

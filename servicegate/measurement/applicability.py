@@ -17,9 +17,13 @@ Such a promise reaches a ticket on one **level**, most specific first:
 3. **segment** — otherwise, tickets of customers in the promise's segment;
 4. **organisation** — tickets without a customer (e.g. imported from a ticket system).
 
-Per ticket and metric only the most specific promise gets a clock: the lowest level
-wins; on the same level a promise for the ticket's priority beats one for every
-priority; then the later ``valid_from``, then the newer promise (higher id).
+**Every** such promise gets a clock on the ticket (as ServiceNow attaches every
+matching SLA definition): two promises with the same metric and an intersecting scope
+are both measured on the tickets they share, and a new promise never takes clocks from
+another. The precedence only names the *tightest* promise per ticket and metric for
+display: the lowest level wins; on the same level a promise for the ticket's priority
+beats one for every priority; then the later ``valid_from``, then the newer promise
+(higher id).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from servicegate.promises.models import Contract, Promise
 CONTRACT, CUSTOMER, PRODUCT, SEGMENT, ORGANISATION = range(5)
 LEVEL_NAMES = ("contract", "customer", "product", "segment", "organisation")
 NO_PROMISE = -1
+BoolArray = npt.NDArray[np.bool_]
 _FAR = np.iinfo(np.int64).max
 
 
@@ -121,8 +126,26 @@ def _eligible(p: Promise, t: TicketFrame) -> npt.NDArray[np.bool_]:
     return ok
 
 
-def assign_promises(t: TicketFrame, scope: Scope) -> dict[str, IntArray]:
-    """Per clocked metric: the index into ``scope.promises`` that applies, or ``NO_PROMISE``."""
+def assign_promises(t: TicketFrame, scope: Scope) -> dict[int, BoolArray]:
+    """Per index into ``scope.promises``: the tickets of ``t`` the promise covers.
+
+    Promises that cover none of them are left out; a ticket may be covered by several
+    promises of the same metric, and each of them gets its clock.
+    """
+    covered: dict[int, BoolArray] = {}
+    for i, p in enumerate(scope.promises):
+        mine = _eligible(p, t) & (_levels(p, t, scope) < _FAR)
+        if mine.any():
+            covered[i] = mine
+    return covered
+
+
+def tightest_promises(t: TicketFrame, scope: Scope) -> dict[str, IntArray]:
+    """Per clocked metric: the index of the tightest covering promise, or ``NO_PROMISE``.
+
+    Display only (which promise a ticket page names first); every covering promise
+    is measured.
+    """
     best: dict[str, IntArray] = {}
     key: dict[str, IntArray] = {}
     for i, p in enumerate(scope.promises):
@@ -139,27 +162,30 @@ def assign_promises(t: TicketFrame, scope: Scope) -> dict[str, IntArray]:
 
 @dataclass(frozen=True)
 class Applicable:
-    """One promise that applies to a ticket, and on which level."""
+    """One promise that applies to a ticket, on which level, and whether it is the
+    tightest of its metric there."""
 
     metric: str
     promise: Promise
     level: str
+    tightest: bool = False
 
 
 def applicable_promises(ticket_ids: Sequence[int]) -> dict[int, list[Applicable]]:
-    """Per ticket id: the promises that get a clock on it (see the module docstring)."""
+    """Per ticket id: every promise that gets a clock on it (see the module docstring)."""
     from servicegate.measurement.frames import load_tickets
     from servicegate.operations.models import Ticket
 
     frame = load_tickets(Ticket.objects.filter(pk__in=list(ticket_ids)))
     scope = Scope.load()
-    assigned = assign_promises(frame, scope)
+    tightest = tightest_promises(frame, scope)
     result: dict[int, list[Applicable]] = {int(i): [] for i in frame.id}
-    for metric, which in assigned.items():
-        for row in np.flatnonzero(which >= 0):
-            p = scope.promises[int(which[row])]
+    for i, covered in assign_promises(frame, scope).items():
+        p = scope.promises[i]
+        for row in np.flatnonzero(covered):
             level = int(_levels(p, _one(frame, int(row)), scope)[0])
-            result[int(frame.id[row])].append(Applicable(metric, p, LEVEL_NAMES[level]))
+            first = bool(tightest[p.metric][row] == i)
+            result[int(frame.id[row])].append(Applicable(p.metric, p, LEVEL_NAMES[level], first))
     return result
 
 

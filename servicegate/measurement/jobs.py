@@ -9,26 +9,13 @@ from servicegate.core.bulk import paused as _paused
 from servicegate.core.bulk import triggers_paused as triggers_paused
 from servicegate.core.jobs import Progress, register_job_kind
 from servicegate.core.models import Job
-from servicegate.promises.models import Promise
+from servicegate.promises.models import PROMISE_FIELDS, UNCLOCKED_FIELDS, Promise
 
-#: Promise fields whose change changes clocks: the clock rules and the scope.
+#: Promise fields whose change changes clocks: the clock rules, the scope and the state.
+_ATTNAMES = {f.name: f.attname for f in Promise._meta.concrete_fields}
 CLOCK_FIELDS = (
-    "metric",
-    "target_value",
-    "target_unit",
-    "calendar_id",
-    "clock_start_statuses",
-    "clock_pause_statuses",
-    "clock_stop_statuses",
-    "reopen_behaviour",
-    "product_id",
-    "segment_id",
-    "priority",
-    "customer_id",
-    "contract_id",
+    *(_ATTNAMES[name] for name in PROMISE_FIELDS if name not in UNCLOCKED_FIELDS),
     "state",
-    "valid_from",
-    "valid_to",
 )
 
 

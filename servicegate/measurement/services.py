@@ -22,7 +22,7 @@ from servicegate.core.models import Job
 from servicegate.core.statistics import analyze
 from servicegate.importers.writer import insert_columns
 from servicegate.measurement import evaluation
-from servicegate.measurement.applicability import NO_PROMISE, Scope, assign_promises
+from servicegate.measurement.applicability import BoolArray, Scope, assign_promises
 from servicegate.measurement.clockrows import (
     LabelsOf,
     Rows,
@@ -199,7 +199,7 @@ def _evaluate(
     frame: TicketFrame,
     events: EventFrame,
     label_hash: IntArray,
-    assigned: dict[str, IntArray],
+    assigned: dict[int, BoolArray],
     scope: Scope,
     now: int,
 ) -> list[Rows]:
@@ -207,17 +207,13 @@ def _evaluate(
     times = evaluation.status_times(frame, events, now)
     causes = evaluation.causes(times, frame.reassignments)
     batches: list[Rows] = []
-    for metric, which in assigned.items():
-        for i, p in enumerate(scope.promises):
-            if p.metric != metric:
-                continue
-            rows = np.flatnonzero(which == i)
-            if rows.size == 0:
-                continue
-            cal = calendar_of(p.calendar)
-            s = evaluation.subset(frame, events, rows, response=metric in RESPONSE_METRICS)
-            batch = evaluation.evaluate(s, clock_rules(Terms.of(p), cal), cal, now)
-            batches.append(Rows.of(p.pk, p.metric, frame, rows, batch, causes, label_hash))
+    for i, covered in assigned.items():
+        p = scope.promises[i]
+        rows = np.flatnonzero(covered)
+        cal = calendar_of(p.calendar)
+        s = evaluation.subset(frame, events, rows, response=p.metric in RESPONSE_METRICS)
+        batch = evaluation.evaluate(s, clock_rules(Terms.of(p), cal), cal, now)
+        batches.append(Rows.of(p.pk, p.metric, frame, rows, batch, causes, label_hash))
     return batches
 
 
@@ -275,11 +271,11 @@ def _quick_delete() -> Iterator[None]:
             cursor.execute(f"PRAGMA secure_delete = {int(before)}")
 
 
-def _needed(assigned: dict[str, IntArray], n: int) -> np.ndarray:
+def _needed(assigned: dict[int, BoolArray], n: int) -> np.ndarray:
     """Per ticket of the chunk: whether any promise gets a clock on it."""
     needed = np.zeros(n, dtype=bool)
-    for which in assigned.values():
-        needed |= which != NO_PROMISE
+    for covered in assigned.values():
+        needed |= covered
     return needed
 
 

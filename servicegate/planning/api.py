@@ -14,6 +14,7 @@ from servicegate.planning.feasibility import feasibility_report
 from servicegate.planning.services import feasibility_attach
 from servicegate.planning.staffing import StaffingInput, staffing_compute
 from servicegate.promises.models import Promise
+from servicegate.promises.overlaps import overlapping
 
 router = Router(tags=["planning"])
 
@@ -58,7 +59,11 @@ def staffing_erlang(request: HttpRequest, payload: StaffingIn) -> Status[Any]:
 def promise_feasibility_get(
     request: HttpRequest, promise_id: int, extra_per_week: float = 0.0, confidence: float = 0.9
 ) -> Status[Any]:
-    """Compute the Gate-1 feasibility of a promise now; stores nothing."""
+    """Compute the Gate-1 feasibility of a promise now; stores nothing.
+
+    ``overlaps``: ids of committed or in-service promises with the same metric whose
+    scope intersects this one's (both would be measured on the shared tickets).
+    """
     require_capability(request.user, "view_servicegate")
     promise = get_object_or_404(Promise.objects.select_related("calendar"), pk=promise_id)
     try:
@@ -67,7 +72,8 @@ def promise_feasibility_get(
         )
     except PlanningInputError as exc:
         return _unprocessable(exc)
-    return Status(200, {"promise": promise.pk, **report.to_dict()})
+    overlaps = list(overlapping(promise).values_list("pk", flat=True))
+    return Status(200, {"promise": promise.pk, **report.to_dict(), "overlaps": overlaps})
 
 
 @router.post("/promises/{promise_id}/feasibility", response={201: dict[str, Any], **ERRORS})

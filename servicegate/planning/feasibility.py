@@ -25,7 +25,9 @@ from typing import Any
 
 import numpy as np
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from numpy.typing import NDArray
 
 from servicegate.engines.feasibility import FeasibilityAssessment, PromiseProposal, assess_promise
@@ -217,47 +219,78 @@ def promise_feasibility(
     ).assessment
 
 
-def report_summary(report: FeasibilityReport) -> str:
-    """A readable summary for the gate evidence (English and German via gettext)."""
-    a, i = report.assessment, report.inputs
+VERDICT_WORDS = {
+    "green": gettext_lazy("green"),
+    "amber": gettext_lazy("amber"),
+    "red": gettext_lazy("red"),
+}
+
+
+def summary_lines(result: dict[str, Any], inputs: dict[str, Any]) -> list[str]:
+    """The assessment as sentences in the active language, from the stored numbers
+    (``FeasibilityAssessment.to_dict()`` and ``FeasibilityInputs.to_dict()``).
+
+    Rendered when shown, never stored: a German reader reads German.  One expected
+    ticket count (per week, and in the period the probability is about), so that
+    verdict, probability and volume never contradict each other.
+    """
+    days = int(inputs.get("period_days", PERIOD_DAYS))
+    verdict = str(VERDICT_WORDS.get(result["verdict"], result["verdict"]))
     lines = [
-        _("Feasibility check: %(verdict)s.") % {"verdict": a.verdict.upper()},
+        _("Feasibility check: %(verdict)s.") % {"verdict": verdict},
         _(
             "Chance that the promise is met over %(days)d days with today's staffing "
-            "(%(agents)d technicians on duty): %(p).0f %%."
+            "(%(agents)d technicians on duty): %(p)s %%."
         )
-        % {"days": i.period_days, "agents": i.agents, "p": 100 * a.probability_met},
+        % {"days": days, "agents": result["agents"], "p": _num(100 * result["probability_met"], 0)},
         _(
-            "Expected tickets: %(week).1f per week (+%(extra).1f extra); handling time "
-            "%(aht).1f h; open hours %(hours).1f per week."
+            "Expected tickets: %(week)s per week (+%(extra)s extra), %(total)s in %(days)d "
+            "days; handling time %(aht)s h; open hours %(hours)s per week."
         )
         % {
-            "week": i.arrivals_per_week,
-            "extra": i.extra_arrivals_per_week,
-            "aht": i.aht_seconds / 3600,
-            "hours": i.open_hours_per_week,
+            "week": _num(inputs.get("arrivals_per_week", 0.0), 1),
+            "extra": _num(inputs.get("extra_arrivals_per_week", 0.0), 1),
+            "total": _num(result["expected_tickets"], 0),
+            "days": days,
+            "aht": _num(inputs.get("aht_seconds", 0.0) / 3600, 1),
+            "hours": _num(inputs.get("open_hours_per_week", 0.0), 1),
         },
     ]
-    if a.staffing_needed is None:
-        lines.append(_("No staffing reaches %(c).0f %% confidence.") % {"c": 100 * a.confidence})
+    confidence = _num(100 * result["confidence"], 0)
+    if result.get("staffing_needed") is None:
+        lines.append(_("No staffing reaches %(c)s %% confidence.") % {"c": confidence})
     else:
         lines.append(
-            _("Staffing needed for %(c).0f %% confidence: %(n)d technicians on duty.")
-            % {"c": 100 * a.confidence, "n": a.staffing_needed}
+            _("Staffing needed for %(c)s %% confidence: %(n)d technicians on duty.")
+            % {"c": confidence, "n": result["staffing_needed"]}
         )
-    if a.history_attainment is not None and a.history_ci95 is not None:
-        lines.append(
-            _(
-                "Comparable promises: %(share).1f %% of %(n)d tickets met "
-                "(95 %% interval %(low).1f–%(high).1f %%)."
-            )
-            % {
-                "share": 100 * a.history_attainment,
-                "n": a.history_tickets,
-                "low": 100 * a.history_ci95[0],
-                "high": 100 * a.history_ci95[1],
-            }
-        )
-    else:
-        lines.append(_("No history of comparable promises."))
-    return " ".join(lines)
+    lines.append(history_sentence(result))
+    return lines
+
+
+def history_sentence(result: dict[str, Any]) -> str:
+    """What the history of comparable promises says about this promise's target."""
+    share, ci = result.get("history_attainment"), result.get("history_ci95")
+    if share is None or not ci:
+        return str(_("No history of comparable promises."))
+    sentence = _(
+        "Tickets of comparable promises met this target in %(share)s %% of %(n)d cases "
+        "(95 %% interval %(low)s–%(high)s %%)."
+    ) % {
+        "share": _num(100 * share, 1),
+        "n": result.get("history_tickets", 0),
+        "low": _num(100 * ci[0], 1),
+        "high": _num(100 * ci[1], 1),
+    }
+    if result.get("history_status") == "contradicts":
+        sentence += " " + _("This history contradicts the promise, which makes the verdict red.")
+    return str(sentence)
+
+
+def _num(value: float, digits: int) -> str:
+    return number_format(round(float(value), digits), digits)
+
+
+def report_summary(report: FeasibilityReport) -> str:
+    """A readable summary of ``report`` in the active language (for the command line)."""
+    return " ".join(summary_lines(report.assessment.to_dict(), report.inputs.to_dict()))

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from servicegate.promises.models import GateReview, Promise
+from servicegate.promises.models import Evidence, GateReview, Promise
 
 
 class FeasibilityResult(models.Model):
@@ -18,7 +18,8 @@ class FeasibilityResult(models.Model):
     ``inputs`` holds the figures gathered from the database (arrivals per week,
     handling time, agents, open hours, …); ``result`` the engine's
     ``FeasibilityAssessment.to_dict()``. ``review`` is the G1 review the result was
-    attached to as evidence, or NULL when no G1 review was open.
+    attached to as evidence, or NULL when no G1 review was open; ``evidence`` the
+    evidence row, whose sentence is rendered from these numbers when shown.
     """
 
     class Verdict(models.TextChoices):
@@ -39,6 +40,14 @@ class FeasibilityResult(models.Model):
         blank=True,
         related_name="feasibility_results",
         verbose_name=_("review"),
+    )
+    evidence = models.OneToOneField(
+        Evidence,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feasibility_result",
+        verbose_name=_("evidence"),
     )
     computed_at = models.DateTimeField(_("computed"), default=timezone.now)
     by = models.ForeignKey(

@@ -1,9 +1,12 @@
-"""The figures of the feasibility panel, formatted once from the stored JSON."""
+"""The figures of the feasibility panel, formatted once from the stored JSON; its
+sentences rendered in the reader's language when shown."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from servicegate.planning.feasibility import summary_lines
 
 BADGES = {"green": "badge-ok", "amber": "badge-warn", "red": "badge-bad"}
 
@@ -31,6 +34,7 @@ class PanelFigures:
     handling_tickets: int
     open_hours_per_week: str
     occupancy: str
+    verdict_cause: str  # "history" when the history alone makes it red, else "capacity"
     reasons: tuple[str, ...]
 
 
@@ -62,5 +66,9 @@ def panel_figures(result: dict[str, Any], inputs: dict[str, Any]) -> PanelFigure
         handling_tickets=int(inputs.get("handling_tickets", 0)),
         open_hours_per_week=f"{inputs.get('open_hours_per_week', 0.0):.1f}",
         occupancy=_pct(result["occupancy"]),
-        reasons=tuple(result.get("reasons", ())),
+        verdict_cause="history"
+        if result.get("history_status") == "contradicts"
+        and result["probability_met"] >= result.get("thresholds", {}).get("red", 0.5)
+        else "capacity",
+        reasons=tuple(summary_lines(result, inputs)[1:]),
     )

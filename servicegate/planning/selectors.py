@@ -42,6 +42,7 @@ from servicegate.planning.terms import (
 )
 from servicegate.promises.choices import Decision, PromiseState
 from servicegate.promises.models import GateReview, Promise
+from servicegate.promises.overlaps import overlapping
 from servicegate.team.models import Technician
 
 FloatArray = NDArray[np.float64]
@@ -257,59 +258,52 @@ def team_staffing(promise_open_fraction: float) -> TeamStaffing:
 
 
 def comparable_history(promise: Promise, *, now: dt.datetime) -> tuple[NDArray[np.bool_], int]:
-    """Met/not-met of the tickets of comparable promises, and how many promises compared.
+    """Met/not-met of the tickets comparable promises measured, judged against
+    ``promise``'s own target, and how many promises compared.
 
-    Comparable: same metric and priority, in service or under review (not ``promise``
-    itself). A ticket meets its promise when the business time from opening to the
-    response (or resolution) over that promise's calendar is within its target.
-    Tickets are loaded with one query for all comparable promises, then masked per
-    promise; a comparable promise with an unreadable calendar is skipped.
+    Comparable: other promises in service or under review with the same metric whose
+    scope intersects ``promise``'s (``promises.overlaps``) — never ``promise`` itself.
+    Their tickets inside ``promise``'s scope (each counted once) meet ``promise`` when
+    the business time from opening to the response (or resolution) over ``promise``'s
+    calendar is within ``promise``'s target: the history says how often *this* target
+    would have been kept, not how often another one was.
     """
     kind: EngineMetric = metric_kind(promise)
     comparables = list(
-        Promise.objects.filter(
-            metric=promise.metric,
-            priority=promise.priority,
-            state__in=(PromiseState.IN_SERVICE, PromiseState.UNDER_REVIEW),
-        )
-        .exclude(pk=promise.pk)
-        .select_related("calendar")
+        overlapping(promise, states=(PromiseState.IN_SERVICE, PromiseState.UNDER_REVIEW))
     )
     if not comparables:
         return np.zeros(0, dtype=bool), 0
     end = END_FIELDS[kind]
     rows = list(
-        TicketScope(priority=promise.priority)
+        TicketScope.of_promise(promise)
         .tickets()
         .filter(
-            customer__segment_id__in={c.segment_id for c in comparables},
             opened_at__gte=now - dt.timedelta(days=HISTORY_DAYS),
             **{f"{end}__isnull": False},
         )
-        .values_list("opened_at", end, "customer__segment_id", "customer_id")
+        .values_list("opened_at", end, "priority", "customer_id")
     )
     if not rows:
         return np.zeros(0, dtype=bool), len(comparables)
     opened = _epochs(r[0] for r in rows).astype(np.int64)
     ended = _epochs(r[1] for r in rows).astype(np.int64)
-    segment = np.fromiter((r[2] for r in rows), dtype=np.int64)
+    priority = np.array([r[2] for r in rows], dtype=object)
     customer = np.fromiter((r[3] or -1 for r in rows), dtype=np.int64)
-    outcomes: list[NDArray[np.bool_]] = []
+    covered = np.zeros(len(rows), dtype=bool)
     for comp in comparables:
-        mask = (segment == comp.segment_id) & (ended >= opened)
+        mask = np.ones(len(rows), dtype=bool)
+        if comp.priority:
+            mask &= priority == comp.priority
         if comp.customer_id is not None:
             mask &= customer == comp.customer_id
-        if not mask.any():
-            continue
-        try:
-            cal = calendar_of(comp.calendar)
-            target = target_seconds(comp, cal)
-        except PlanningInputError:
-            continue
-        elapsed = business_seconds(cal, opened[mask], ended[mask])
-        outcomes.append(np.asarray(elapsed <= target, dtype=bool))
-    met = np.concatenate(outcomes) if outcomes else np.zeros(0, dtype=bool)
-    return met, len(comparables)
+        covered |= mask
+    keep = covered & (ended >= opened)
+    if not keep.any():
+        return np.zeros(0, dtype=bool), len(comparables)
+    cal = calendar_of(promise.calendar)
+    elapsed = business_seconds(cal, opened[keep], ended[keep])
+    return np.asarray(elapsed <= target_seconds(promise, cal), dtype=bool), len(comparables)
 
 
 def latest_result(promise: Promise) -> FeasibilityResult | None:

@@ -53,5 +53,6 @@ def feasibility_attach(
                 + " "
                 + _("(Feasibility result #%(pk)d.)") % {"pk": result.pk}
             )
-            evidence_add(review=review, by=user, kind="text", text=text)
+            result.evidence = evidence_add(review=review, by=user, kind="text", text=text)
+            result.save(update_fields=["evidence"])
     return result

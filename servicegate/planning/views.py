@@ -23,6 +23,7 @@ from servicegate.planning.selectors import (
 from servicegate.planning.services import feasibility_attach
 from servicegate.planning.staffing import StaffingOutcome, staffing_compute
 from servicegate.promises.models import Promise
+from servicegate.promises.overlaps import overlapping
 
 
 @capability_required("view_servicegate")
@@ -108,6 +109,7 @@ def _panel(request: HttpRequest, promise: Promise, **extra: Any) -> HttpResponse
         "figures": figures,
         "error": extra.pop("error", "") or error,
         "review": review,
+        "overlaps": list(overlapping(promise)),
         "can_attach": can_attach and promise.made_by_id != request.user.pk,
         "form": extra.pop("form", None) or FeasibilityForm(),
         **extra,

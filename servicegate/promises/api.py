@@ -7,9 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -18,7 +20,7 @@ from servicegate.calendars.models import BusinessCalendar
 from servicegate.catalog.models import Segment, ServiceProduct
 from servicegate.core.permissions import require_capability
 from servicegate.operations.models import Customer
-from servicegate.promises import services
+from servicegate.promises import revision, services
 from servicegate.promises.models import AuditEntry, Contract, GateDefinition, GateReview, Promise
 from servicegate.promises.selectors import (
     PromiseFilter,
@@ -60,6 +62,7 @@ class PromiseOut(Schema):
     clock_stop_statuses: list[str]
     reopen_behaviour: str
     counter_proposal: str
+    replaces: int | None
     state_changed_at: dt.datetime
     version: int
 
@@ -82,6 +85,10 @@ class PromiseOut(Schema):
     @staticmethod
     def resolve_contract(obj: Promise) -> int | None:
         return obj.contract_id
+
+    @staticmethod
+    def resolve_replaces(obj: Promise) -> int | None:
+        return obj.replaces_id
 
     @staticmethod
     def resolve_made_by(obj: Promise) -> str:
@@ -141,6 +148,7 @@ class TransitionIn(Schema):
     to: str
     comment: str = ""
     counter_proposal: str | None = None
+    version: int | None = None
 
 
 class AuditOut(Schema):
@@ -200,6 +208,7 @@ class ReviewOut(Schema):
     comments: str
     conditions: str
     counter_proposal: str
+    override_reason: str
     created_at: dt.datetime
     decided_at: dt.datetime | None
     answers: list[AnswerOut]
@@ -236,14 +245,21 @@ class ReviewOut(Schema):
 
 
 class ReviewIn(Schema):
+    """Open a review; optionally answer (``answers``/``notes`` by criterion id), attach
+    evidence (``evidence`` by criterion id, or general text/link) and decide at once."""
+
     gate: str
     answers: dict[int, str] = {}
+    notes: dict[int, str] = {}
+    evidence: dict[int, str] = {}
     evidence_text: str = ""
     evidence_url: str = ""
     decision: str = ""
     comments: str = ""
     conditions: str = ""
     counter_proposal: str = ""
+    override_reason: str = ""
+    version: int | None = None
 
 
 def _invalid(exc: ValidationError) -> Status[dict[str, Any]]:
@@ -339,10 +355,24 @@ def promise_transition(request: HttpRequest, promise_id: int, payload: Transitio
             by=request.user,
             comment=payload.comment,
             counter_proposal=payload.counter_proposal,
+            version=payload.version,
         )
-    except services.TransitionError as exc:
+    except (services.TransitionError, services.ConcurrentEditError) as exc:
         return Status(409, {"detail": str(exc)})
     return Status(200, promise_list().get(pk=promise_id))
+
+
+@router.post("/promises/{promise_id}/revise", response={201: PromiseOut, **ERRORS})
+def promise_revise(request: HttpRequest, promise_id: int) -> Status[Any]:
+    """Start a successor draft of a promise in service (sales); it replaces the original
+    once it passes the gates and goes into service. 409 if the promise is not live."""
+    require_capability(request.user, "propose_promise")
+    promise = get_object_or_404(Promise, pk=promise_id)
+    try:
+        successor = revision.promise_revise(promise=promise, by=request.user)
+    except services.TransitionError as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(201, promise_list().get(pk=successor.pk))
 
 
 @router.get("/promises/{promise_id}/history", response=list[AuditOut])
@@ -363,28 +393,43 @@ def promise_reviews(request: HttpRequest, promise_id: int) -> QuerySet[GateRevie
 
 @router.post("/promises/{promise_id}/reviews", response={201: ReviewOut, **ERRORS})
 def promise_review_create(request: HttpRequest, promise_id: int, payload: ReviewIn) -> Status[Any]:
-    """Open a review at a gate; optionally answer, add text/link evidence and decide at once."""
+    """Open a review at a gate; optionally answer, add evidence and decide at once.
+
+    All or nothing: a refused decision (422: checklist, evidence or override reason
+    missing; 409: gate order or stale ``version``) leaves no review behind.
+    """
     require_capability(request.user, "view_servicegate")
     promise = get_object_or_404(Promise, pk=promise_id)
     gate = GateDefinition.objects.filter(code=payload.gate, is_active=True).first()
     if gate is None:
         return Status(
-            422, {"detail": "There is no active gate with that code.", "errors": {"gate": []}}
+            422,
+            {
+                "detail": _("There is no active gate with that code; use G1, G2, G3 or G4."),
+                "errors": {"gate": []},
+            },
         )
     try:
-        review = services.gate_review_open(gate=gate, promise=promise, by=request.user)
-        _fill_review(request, review, payload)
+        with transaction.atomic():
+            review = services.gate_review_open(gate=gate, promise=promise, by=request.user)
+            _fill_review(request, review, payload)
     except ValidationError as exc:
         return _invalid(exc)
-    except services.TransitionError as exc:
+    except (services.TransitionError, services.ConcurrentEditError) as exc:
         return Status(409, {"detail": str(exc)})
     return Status(201, reviews_of_promise(promise).get(pk=review.pk))
 
 
 def _fill_review(request: HttpRequest, review: GateReview, payload: ReviewIn) -> None:
     if payload.answers:
-        services.gate_review_answer(
-            review=review, by=request.user, answers={k: (v, "") for k, v in payload.answers.items()}
+        answers = {k: (v, payload.notes.get(k, "")) for k, v in payload.answers.items()}
+        services.gate_review_answer(review=review, by=request.user, answers=answers)
+    criteria = {c.pk: c for c in review.gate.criteria.all()}
+    for criterion_id, text in payload.evidence.items():
+        if criterion_id not in criteria:
+            raise ValidationError({"evidence": _("That criterion does not belong to this review.")})
+        services.evidence_add(
+            review=review, by=request.user, kind="text", text=text, criterion=criteria[criterion_id]
         )
     if payload.evidence_text:
         services.evidence_add(
@@ -400,6 +445,8 @@ def _fill_review(request: HttpRequest, review: GateReview, payload: ReviewIn) ->
             comments=payload.comments,
             conditions=payload.conditions,
             counter_proposal=payload.counter_proposal,
+            override_reason=payload.override_reason,
+            version=payload.version,
         )
 
 

@@ -16,6 +16,8 @@ from servicegate.core.demo import DemoContext
 from servicegate.operations.models import Customer
 from servicegate.promises import services
 from servicegate.promises.models import Contract, GateDefinition, Promise
+from servicegate.promises.revision import promise_revise
+from servicegate.promises.walkthrough import review_through
 
 # name, segment index, kind, price model, amount, channel, regions, value proposition
 PRODUCTS: tuple[tuple[str, int, str, str, int, str, list[str], str], ...] = (
@@ -168,8 +170,6 @@ SEGMENT_PROMISES: tuple[tuple[int, str, str, str, str, str, int, str], ...] = (
     (8, "first_response", "1", "hours", "90", "P1", 2, "in_service"),
 )
 
-PATH = ("feasibility_review", "approved", "committed", "in_service", "under_review")
-
 
 def build(ctx: DemoContext) -> None:
     """Create the catalogue, contracts, promises (every state), reviews and history."""
@@ -181,6 +181,7 @@ def build(ctx: DemoContext) -> None:
     contracts = _contracts(ctx, products, customers, users["sales"])
     promises = [_promise(ctx, spec, products, calendars, contracts, users) for spec in PROMISES]
     promises += [_promise(ctx, spec, products, calendars, [], users) for spec in SEGMENT_PROMISES]
+    promises.append(_revision(promises, users["sales"]))
     ctx.objects.update(products=products, promises=promises, contracts=contracts)
     ctx.report(
         f"demo: {len(products)} products, {len(promises)} promises, {len(contracts)} contracts"
@@ -271,67 +272,73 @@ def _promise(
     )
     if final == "feasibility_review":
         return promise
-    _decide_g1(promise, users["manager"], reject=final == "rejected")
-    for to in PATH[2:]:
-        if final in ("approved", "rejected"):
-            break
-        by = {
-            "committed": users["sales"],
-            "in_service": users["manager"],
-            "under_review": users["quality"],
-        }[to]
-        promise = services.promise_transition(promise=promise, to=to, by=by)
-        if to == final:
-            break
-    if final == "retired":
-        promise = services.promise_transition(
-            promise=promise,
-            to="retired",
-            by=users["quality"],
-            comment="Replaced by the hygiene package 2026.",
+    manager, quality = users["manager"], users["quality"]
+    _decide_g1(promise, manager, reject=final == "rejected")
+    if final in ("approved", "rejected"):
+        return _fresh(promise)
+    services.promise_transition(promise=promise, to="committed", by=users["sales"])
+    if final == "committed":
+        return _fresh(promise)
+    review_through(promise, "G2", by=manager, evidence="Signed contract and contact list.")
+    review_through(promise, "G3", by=manager, evidence="Assets registered, clocks attached.")
+    if final == "in_service":
+        return _fresh(promise)
+    services.promise_transition(promise=_fresh(promise), to="under_review", by=quality)
+    if final == "under_review":
+        services.gate_review_open(
+            gate=GateDefinition.objects.get(code="G4"), promise=promise, by=quality
         )
-    if final in ("under_review", "retired"):
-        _g4(promise, users["quality"], decide=final == "retired")
-    promise.refresh_from_db()
-    return promise
+        return _fresh(promise)
+    review_through(
+        promise,
+        "G4",
+        by=quality,
+        decision="fail",
+        evidence="Attainment report for the last 12 months.",
+        comments="Attainment 78 % against 95 % promised.",
+        counter_proposal="Relax to 90 % and add one technician in the north.",
+    )
+    services.promise_transition(
+        promise=_fresh(promise),
+        to="retired",
+        by=quality,
+        comment="Replaced by the hygiene package 2026.",
+    )
+    return _fresh(promise)
+
+
+def _revision(promises: list[Promise], sales: User) -> Promise:
+    """A successor draft of the first promise in service, with a tighter attainment level."""
+    original = next(p for p in promises if p.state == "in_service")
+    successor = promise_revise(promise=original, by=sales)
+    return services.promise_update(
+        promise=successor,
+        by=sales,
+        version=successor.version,
+        attainment_percent=min(Decimal("99"), original.attainment_percent + 2),
+    )
+
+
+def _fresh(promise: Promise) -> Promise:
+    return Promise.objects.get(pk=promise.pk)
 
 
 def _decide_g1(promise: Promise, manager: User, *, reject: bool) -> None:
-    review = services.gate_review_open(
-        gate=GateDefinition.objects.get(code="G1"), promise=promise, by=manager
-    )
     if reject:
-        services.gate_review_decide(
-            review=review,
-            decision="fail",
+        review_through(
+            promise,
+            "G1",
             by=manager,
+            decision="fail",
+            evidence="Staffing plan: two technicians short in the north.",
             comments="Resolution within 2 business days is not reachable with current staffing.",
             counter_proposal="85 % of P2 incidents resolved within 3 business days.",
         )
         return
-    services.gate_review_answer(
-        review=review,
+    review_through(
+        promise,
+        "G1",
         by=manager,
-        answers={a.criterion_id: ("yes", "") for a in review.answers.all()},
+        evidence="Comparable promises attained 96.8 % over the last 12 months.",
+        comments="Feasible.",
     )
-    services.evidence_add(
-        review=review,
-        by=manager,
-        kind="text",
-        text="Comparable promises attained 96.8 % over the last 12 months.",
-    )
-    services.gate_review_decide(review=review, decision="pass", by=manager, comments="Feasible.")
-
-
-def _g4(promise: Promise, quality: User, *, decide: bool) -> None:
-    review = services.gate_review_open(
-        gate=GateDefinition.objects.get(code="G4"), promise=promise, by=quality
-    )
-    if decide:
-        services.gate_review_decide(
-            review=review,
-            decision="fail",
-            by=quality,
-            comments="Attainment 78 % against 95 % promised.",
-            counter_proposal="Relax to 90 % and add one technician in the north.",
-        )

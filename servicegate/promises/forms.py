@@ -11,6 +11,7 @@ from servicegate.calendars.models import BusinessCalendar
 from servicegate.catalog.models import ServiceProduct
 from servicegate.promises.choices import Decision, EvidenceKind, PromiseState
 from servicegate.promises.models import (
+    PROMISE_FIELDS,
     Contract,
     Evidence,
     GateCriterion,
@@ -43,32 +44,11 @@ class PromiseForm(forms.ModelForm[Promise]):
 
     class Meta:
         model = Promise
-        fields = [
-            "title",
-            "product",
-            "segment",
-            "priority",
-            "customer",
-            "contract",
-            "metric",
-            "custom_metric",
-            "target_value",
-            "target_unit",
-            "attainment_percent",
-            "calendar",
-            "clock_start_statuses",
-            "clock_pause_statuses",
-            "clock_stop_statuses",
-            "reopen_behaviour",
-            "made_by_role",
-            "source",
-            "source_reference",
-            "valid_from",
-            "valid_to",
-        ]
+        fields = list(PROMISE_FIELDS)
         widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}),
-            "valid_to": forms.DateInput(attrs={"type": "date"}),
+            # ISO dates: a browser's date input shows nothing for a localised "01.01.2027"
+            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -100,6 +80,7 @@ class TransitionForm(forms.Form):
     counter_proposal = forms.CharField(
         label=_("Counter-proposal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class PromiseFilterForm(forms.Form):
@@ -158,9 +139,13 @@ class EvidenceForm(forms.ModelForm[Evidence]):
 
 
 class DecisionForm(forms.Form):
-    """Decide a gate review."""
+    """Decide a gate review; no decision is preselected."""
 
-    decision = forms.ChoiceField(label=_("Decision"), choices=[c for c in Decision.choices if c[0]])
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("", _("— choose a decision —")), *(c for c in Decision.choices if c[0])],
+        error_messages={"required": _("Choose a decision: pass, pass with conditions or fail.")},
+    )
     comments = forms.CharField(
         label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -170,6 +155,13 @@ class DecisionForm(forms.Form):
     counter_proposal = forms.CharField(
         label=_("Counter-proposal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    override_reason = forms.CharField(
+        label=_("Override reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to pass G1 when the feasibility check says red."),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class ContractForm(forms.ModelForm[Contract]):

@@ -16,6 +16,7 @@ from servicegate.core.permissions import require_capability
 from servicegate.promises.audit import audit_record, diff, snapshot
 from servicegate.promises.choices import Answer, AuditAction, Decision, PromiseState
 from servicegate.promises.errors import ConcurrentEditError, TransitionError
+from servicegate.promises.gate_rules import checklist_blockers, has_passed
 from servicegate.promises.models import (
     Contract,
     CriterionAnswer,
@@ -25,8 +26,8 @@ from servicegate.promises.models import (
     GateReview,
     Promise,
 )
-from servicegate.promises.selectors import review_blockers
-from servicegate.promises.transitions import promise_transition
+from servicegate.promises.revision import retire_replaced
+from servicegate.promises.transitions import check_version, promise_gate_move
 
 GATE_FIELDS = (
     "order",
@@ -42,9 +43,10 @@ CRITERION_FIELDS = ("order", "question", "required_evidence", "mandatory", "is_a
 
 # Deciding a review of a promise in this state at this gate moves the promise: G1 approves
 # or rejects; a passed G3 starts the service; a passed G4 keeps the promise in service.
-# A failed G3 or G4 leaves the promise where it is, with the counter-proposal on record
-# (retiring a promise stays an explicit step). G2 moves nothing: committing is Sales'
-# own step, which the handover review does not replace.
+# These are the only ways to take those steps (see ``gate_rules``). A failed G3 or G4
+# leaves the promise where it is, with the counter-proposal on record; after a failed G4
+# the promise may be retired (an explicit step) or revised. G2 moves nothing: committing
+# is Sales' own step, which the handover review does not replace.
 DECISION_MOVES: dict[tuple[str, str], dict[str, str]] = {
     ("G1", PromiseState.FEASIBILITY_REVIEW): {
         Decision.PASS: PromiseState.APPROVED,
@@ -225,6 +227,48 @@ def evidence_add(
     return evidence
 
 
+def _latest_verdict(promise: Promise) -> str:
+    """The verdict of the promise's latest stored feasibility check ("" if none)."""
+    latest = promise.feasibility_results.order_by("-computed_at", "-pk").first()
+    return latest.verdict if latest is not None else ""
+
+
+def _check_decision(
+    current: GateReview, decision: str, conditions: str, counter_proposal: str, override: str
+) -> None:
+    """Refuse a decision the checklist, the evidence or the gate order does not allow."""
+    blockers = checklist_blockers(current, decision)
+    if blockers:
+        raise ValidationError(
+            {"decision": _("The review cannot be decided yet: %(b)s") % {"b": "; ".join(blockers)}}
+        )
+    if decision == Decision.PASS_WITH_CONDITIONS and not conditions.strip():
+        raise ValidationError({"conditions": _("Name the conditions of the approval.")})
+    if decision == Decision.FAIL and not counter_proposal.strip():
+        raise ValidationError({"counter_proposal": _("A failed review needs a counter-proposal.")})
+    promise = current.promise
+    if promise is None or decision == Decision.FAIL:
+        return
+    code = current.gate.code
+    if code == "G1" and not override.strip() and _latest_verdict(promise) == "red":
+        raise ValidationError(
+            {
+                "override_reason": _(
+                    "The feasibility check says red: passing G1 against it needs an override "
+                    "reason saying why the promise can be kept all the same."
+                )
+            }
+        )
+    if code == "G3" and promise.state != PromiseState.COMMITTED:
+        raise TransitionError(
+            _("G3 can pass only for a committed promise; Sales commits it after G1 first.")
+        )
+    if code == "G3" and not has_passed(promise, "G2"):
+        raise TransitionError(
+            _("G3 can pass only after a passed G2 handover review; decide G2 first.")
+        )
+
+
 def gate_review_decide(
     *,
     review: GateReview,
@@ -233,60 +277,57 @@ def gate_review_decide(
     comments: str = "",
     conditions: str = "",
     counter_proposal: str = "",
+    override_reason: str = "",
+    version: int | None = None,
 ) -> GateReview:
     """Decide an open review; the decision may move its promise (see DECISION_MOVES).
 
-    Passing needs every mandatory criterion answered and evidence; passing with
-    conditions needs the conditions; failing needs a counter-proposal.
+    Deciding needs every mandatory criterion answered, a note on each "not applicable"
+    and the evidence the criteria ask for; passing needs evidence; passing with
+    conditions needs the conditions; failing needs a counter-proposal; passing G1
+    against a red feasibility verdict needs ``override_reason``; G3 passes only after
+    a passed G2.  ``version`` is the promise version the reviewer saw (stale: refused).
+    Nothing changes on a refusal.
     """
     _require_reviewer(review.gate, review.promise, by)
     if decision not in (Decision.PASS, Decision.PASS_WITH_CONDITIONS, Decision.FAIL):
         raise ValidationError({"decision": _("Decide pass, pass with conditions or fail.")})
     with transaction.atomic():
         current = _open_review(review)
-        if decision != Decision.FAIL:
-            blockers = review_blockers(current)
-            if blockers:
-                raise ValidationError(
-                    {
-                        "decision": _("The review cannot pass yet: %(b)s")
-                        % {"b": "; ".join(blockers)}
-                    }
-                )
-        if decision == Decision.PASS_WITH_CONDITIONS and not conditions.strip():
-            raise ValidationError({"conditions": _("Name the conditions of the approval.")})
-        if decision == Decision.FAIL and not counter_proposal.strip():
-            raise ValidationError(
-                {"counter_proposal": _("A failed review needs a counter-proposal.")}
-            )
+        promise = current.promise
+        if promise is not None:
+            check_version(promise, version)
+        _check_decision(current, decision, conditions, counter_proposal, override_reason)
         current.decision = decision
         current.reviewer = as_user(by)
         current.comments, current.conditions = comments, conditions
         current.counter_proposal = counter_proposal
+        current.override_reason = override_reason.strip()
         current.decided_at = timezone.now()
         current.save()
+        changes: dict[str, list[Any]] = {"decision": ["", decision]}
+        if current.override_reason:
+            changes["override_reason"] = ["", current.override_reason]
         audit_record(
-            obj=current,
-            by=by,
-            action=AuditAction.DECIDE,
-            changes={"decision": ["", decision]},
-            comment=comments,
+            obj=current, by=by, action=AuditAction.DECIDE, changes=changes, comment=comments
         )
-        promise = current.promise
         if promise is not None:
-            move = DECISION_MOVES.get((current.gate.code, promise.state), {}).get(decision)
-            if move:
-                note = comments or conditions
-                promise_transition(
-                    promise=promise,
-                    to=move,
-                    by=by,
-                    comment=_("%(gate)s decided: %(d)s. %(note)s")
-                    % {
-                        "gate": current.gate.code,
-                        "d": current.get_decision_display(),
-                        "note": note,
-                    },
-                    counter_proposal=counter_proposal if decision == Decision.FAIL else None,
-                )
+            _move_promise(current, promise, decision, by)
     return current
+
+
+def _move_promise(review: GateReview, promise: Promise, decision: str, by: Actor) -> None:
+    move = DECISION_MOVES.get((review.gate.code, promise.state), {}).get(decision)
+    if not move:
+        return
+    note = " ".join(t for t in (review.comments or review.conditions, review.override_reason) if t)
+    moved = promise_gate_move(
+        promise=promise,
+        to=move,
+        by=by,
+        comment=_("%(gate)s decided: %(d)s. %(note)s")
+        % {"gate": review.gate.code, "d": review.get_decision_display(), "note": note},
+        counter_proposal=review.counter_proposal if decision == Decision.FAIL else None,
+    )
+    if moved.state == PromiseState.IN_SERVICE and moved.replaces_id is not None:
+        retire_replaced(successor=moved, by=by)

@@ -10,10 +10,12 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicegate.promises.choices import Answer, Decision, PromiseState
+from servicegate.promises.choices import Decision, PromiseState
+from servicegate.promises.gate_rules import checklist_blockers
 from servicegate.promises.models import (
     AuditEntry,
     CriterionAnswer,
+    Evidence,
     GateDefinition,
     GateReview,
     Promise,
@@ -54,7 +56,8 @@ def reviews_with_checklists(qs: QuerySet[GateReview]) -> QuerySet[GateReview]:
     """``qs`` with gate, reviewer, answers (with criteria) and evidence loaded."""
     return qs.select_related("gate", "reviewer", "promise", "contract").prefetch_related(
         Prefetch("answers", queryset=CriterionAnswer.objects.select_related("criterion")),
-        "evidence",
+        # the stored feasibility numbers behind generated evidence (rendered when shown)
+        Prefetch("evidence", queryset=Evidence.objects.select_related("feasibility_result")),
     )
 
 
@@ -148,15 +151,8 @@ def gates_with_criteria() -> QuerySet[GateDefinition]:
 
 
 def review_blockers(review: GateReview) -> list[str]:
-    """What keeps ``review`` from passing: unanswered mandatory criteria, no evidence.
+    """What keeps ``review`` from passing (see ``gate_rules.checklist_blockers``).
 
     Uses prefetched ``answers`` (with criteria) and ``evidence`` when present.
     """
-    blockers = [
-        _("Mandatory criterion not answered: %(q)s") % {"q": a.criterion.question}
-        for a in review.answers.all()
-        if a.criterion.mandatory and a.answer == Answer.OPEN
-    ]
-    if not review.evidence.all():
-        blockers.append(_("No evidence attached yet."))
-    return blockers
+    return checklist_blockers(review, Decision.PASS)

@@ -26,32 +26,9 @@ from servicegate.promises.gate_services import (
     gate_review_decide,
     gate_review_open,
 )
-from servicegate.promises.models import Contract, Promise
+from servicegate.promises.models import PROMISE_FIELDS, Contract, Promise
 from servicegate.promises.transitions import may_transition, promise_transition
 
-PROMISE_FIELDS: tuple[str, ...] = (
-    "title",
-    "metric",
-    "custom_metric",
-    "target_value",
-    "target_unit",
-    "attainment_percent",
-    "calendar",
-    "clock_start_statuses",
-    "clock_pause_statuses",
-    "clock_stop_statuses",
-    "reopen_behaviour",
-    "product",
-    "segment",
-    "priority",
-    "customer",
-    "contract",
-    "made_by_role",
-    "source",
-    "source_reference",
-    "valid_from",
-    "valid_to",
-)
 EDITABLE_STATES = frozenset({PromiseState.DRAFT, PromiseState.REJECTED})
 
 
@@ -99,7 +76,8 @@ def promise_update(*, promise: Promise, by: Actor, version: int, **fields: Any) 
             raise TransitionError(
                 _(
                     "Only draft or rejected promises can be edited; this one is “%(state)s”. "
-                    "Start a G4 review to change a promise in service."
+                    "To change a promise in service, revise it: the successor passes the "
+                    "gates and replaces it."
                 )
                 % {"state": current.get_state_display()}
             )

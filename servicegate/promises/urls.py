@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/", views.promise_detail, name="detail"),
     path("<int:pk>/edit/", views.promise_edit, name="edit"),
     path("<int:pk>/transition/", views.promise_transition, name="transition"),
+    path("<int:pk>/revise/", views.promise_revise_view, name="revise"),
     path("<int:pk>/reviews/<str:gate_code>/open/", views.review_open, name="review_open"),
     path("reviews/<int:pk>/", views.review_detail, name="review"),
     path("reviews/<int:pk>/answers/", views.review_answer, name="review_answer"),

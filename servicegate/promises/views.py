@@ -25,7 +25,15 @@ from servicegate.promises.forms import (
     TransitionForm,
 )
 from servicegate.promises.gate_services import gate_capability
-from servicegate.promises.models import Contract, Evidence, GateDefinition, GateReview, Promise
+from servicegate.promises.models import (
+    PROMISE_FIELDS,
+    Contract,
+    Evidence,
+    GateDefinition,
+    GateReview,
+    Promise,
+)
+from servicegate.promises.revision import REVISABLE_STATES, promise_revise
 from servicegate.promises.selectors import (
     PromiseFilter,
     gate_board,
@@ -67,7 +75,7 @@ def promise_index(request: HttpRequest) -> HttpResponse:
 
 
 def _promise_fields(form: PromiseForm) -> dict[str, Any]:
-    return {name: form.cleaned_data[name] for name in PromiseForm.Meta.fields}
+    return {name: form.cleaned_data[name] for name in PROMISE_FIELDS}
 
 
 @capability_required("propose_promise")
@@ -127,6 +135,8 @@ def _detail_context(request: HttpRequest, promise: Promise) -> dict[str, Any]:
         "gates": gates,
         "can_edit": promise.state in services.EDITABLE_STATES
         and has_capability(request.user, "propose_promise"),
+        "can_revise": _can_revise(request, promise),
+        "successors": list(promise.successors.all()),
     }
 
 
@@ -153,14 +163,31 @@ def promise_transition(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             comment=form.cleaned_data["comment"],
             counter_proposal=form.cleaned_data["counter_proposal"] or None,
+            version=form.cleaned_data["version"],
         )
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
-    except PermissionDenied as exc:
+    except (services.TransitionError, services.ConcurrentEditError, PermissionDenied) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The promise moved to “%(s)s”.") % {"s": _state(promise.pk)})
     return redirect("promises:detail", pk=pk)
+
+
+@require_POST
+@capability_required("propose_promise")
+def promise_revise_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a successor draft of a live promise and open it for editing."""
+    promise = get_object_or_404(Promise, pk=pk)
+    try:
+        successor = promise_revise(promise=promise, by=request.user)
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect("promises:detail", pk=pk)
+    messages.success(
+        request,
+        _("Promise #%(pk)s revises this one: change its terms and submit it to G1.")
+        % {"pk": successor.pk},
+    )
+    return redirect("promises:edit", pk=successor.pk)
 
 
 def _state(pk: int) -> str:
@@ -208,8 +235,18 @@ def _review_context(request: HttpRequest, review: GateReview, **extra: Any) -> d
         and has_capability(request.user, gate_capability(review.gate))
         and (review.promise is None or review.promise.made_by_id != request.user.pk),
         "evidence_form": extra.get("evidence_form") or EvidenceForm(review=review),
-        "decision_form": extra.get("decision_form") or DecisionForm(),
+        "decision_form": extra.get("decision_form")
+        or DecisionForm(initial={"version": review.promise.version if review.promise else None}),
+        "can_revise": _can_revise(request, review.promise),
     }
+
+
+def _can_revise(request: HttpRequest, promise: Promise | None) -> bool:
+    return (
+        promise is not None
+        and promise.state in REVISABLE_STATES
+        and has_capability(request.user, "propose_promise")
+    )
 
 
 @capability_required("view_servicegate")
@@ -280,7 +317,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
             services.gate_review_decide(review=review, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _attach(form, exc)
-        except services.TransitionError as exc:
+        except (services.TransitionError, services.ConcurrentEditError) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The review was decided."))

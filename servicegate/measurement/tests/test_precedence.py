@@ -1,4 +1,5 @@
-"""Which promise applies: contract > customer > product > segment > organisation."""
+"""Which promises apply: every covering promise is measured; the levels (contract >
+customer > product > segment > organisation) only name the tightest one."""
 
 from __future__ import annotations
 
@@ -13,11 +14,18 @@ from servicegate.promises.models import Contract
 
 
 def only(ticket: Any) -> list[tuple[str, int, str]]:
+    """The tightest promise per metric on ``ticket``."""
+    found = applicable_promises([ticket.pk])[ticket.pk]
+    return sorted((a.metric, a.promise.pk, a.level) for a in found if a.tightest)
+
+
+def every(ticket: Any) -> list[tuple[str, int, str]]:
+    """Every promise measured on ``ticket``."""
     found = applicable_promises([ticket.pk])[ticket.pk]
     return sorted((a.metric, a.promise.pk, a.level) for a in found)
 
 
-def test_most_specific_level_wins(
+def test_most_specific_level_is_the_tightest(
     make_promise: Callable[..., Any],
     make_ticket: Callable[..., Any],
     customer: Customer,
@@ -35,6 +43,15 @@ def test_most_specific_level_wins(
     by_contract = make_promise(customer=customer, contract=contract)
     assert only(ticket) == [("resolution", by_contract.pk, "contract")]
     assert segment_wide.pk not in {p for _m, p, _l in only(ticket)}
+    # every one of them is measured on the ticket all the same
+    assert every(ticket) == sorted(
+        [
+            ("resolution", segment_wide.pk, "product"),
+            ("resolution", product_wide.pk, "product"),
+            ("resolution", by_customer.pk, "customer"),
+            ("resolution", by_contract.pk, "contract"),
+        ]
+    )
 
 
 def test_segment_promise_reaches_customers_without_contract(
@@ -61,12 +78,14 @@ def test_other_segment_and_no_customer(
 def test_priority_specific_beats_any_priority_on_the_same_level(
     make_promise: Callable[..., Any], make_ticket: Callable[..., Any]
 ) -> None:
-    make_promise(priority="")
+    anyp = make_promise(priority="")
     p2 = make_promise(priority="P2")
     make_promise(priority="P1")
-    assert only(make_ticket("T-5", [(0, "new")], priority="P2")) == [
-        ("resolution", p2.pk, "segment")
-    ]
+    ticket = make_ticket("T-5", [(0, "new")], priority="P2")
+    assert only(ticket) == [("resolution", p2.pk, "segment")]
+    assert every(ticket) == sorted(
+        [("resolution", anyp.pk, "segment"), ("resolution", p2.pk, "segment")]
+    )
 
 
 def test_one_clock_per_metric(

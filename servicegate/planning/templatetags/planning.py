@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.formats import number_format
+
+from servicegate.planning.feasibility import summary_lines
+from servicegate.promises.models import Evidence
 
 register = template.Library()
 
@@ -14,3 +18,14 @@ def percent(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "—"
     return f"{number_format(round(100 * float(value), digits), digits)} %"
+
+
+@register.filter
+def evidence_text(evidence: Evidence) -> str:
+    """The text of ``evidence``; a stored feasibility result is rendered from its numbers
+    in the reader's language (the stored text is the language of whoever attached it)."""
+    try:
+        result = evidence.feasibility_result
+    except ObjectDoesNotExist:
+        return evidence.text
+    return " ".join(summary_lines(result.result, result.inputs))

@@ -31,7 +31,7 @@ def test_attach_stores_the_result_and_adds_text_evidence_to_g1(
     assert set(result.result) >= {"verdict", "probability_met", "staffing_needed"}
     evidence = Evidence.objects.get(review=g1_review)
     assert evidence.kind == "text"
-    assert "Feasibility check: GREEN." in evidence.text
+    assert "Feasibility check: green." in evidence.text
     assert f"#{result.pk}" in evidence.text
     assert evidence.added_by == bob
 

@@ -47,7 +47,7 @@ def test_json_has_inputs_and_assessment(promise: Promise, loaded: None) -> None:
 
 
 def test_text_output_is_the_summary(promise: Promise, loaded: None) -> None:
-    assert "Feasibility check: GREEN." in _run(str(promise.pk))
+    assert "Feasibility check: green." in _run(str(promise.pk))
 
 
 def test_attach_as_the_first_decider(

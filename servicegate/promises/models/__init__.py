@@ -8,9 +8,16 @@ from servicegate.promises.models.gates import (
     GateDefinition,
     GateReview,
 )
-from servicegate.promises.models.promise import Contract, Promise
+from servicegate.promises.models.promise import (
+    PROMISE_FIELDS,
+    UNCLOCKED_FIELDS,
+    Contract,
+    Promise,
+)
 
 __all__ = [
+    "PROMISE_FIELDS",
+    "UNCLOCKED_FIELDS",
     "AuditEntry",
     "Contract",
     "CriterionAnswer",

@@ -96,6 +96,11 @@ class GateReview(models.Model):
     comments = models.TextField(_("comments"), blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
     counter_proposal = models.TextField(_("counter-proposal"), blank=True)
+    override_reason = models.TextField(
+        _("override reason"),
+        blank=True,
+        help_text=_("Why the promise can be kept although the feasibility check says red."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -62,6 +62,37 @@ def attainment_range(value: Decimal) -> None:
         )
 
 
+#: The terms of a promise a person sets (in form order); services, forms, the API and
+#: the clock triggers all derive their field lists from this one tuple.
+PROMISE_FIELDS: tuple[str, ...] = (
+    "title",
+    "product",
+    "segment",
+    "priority",
+    "customer",
+    "contract",
+    "metric",
+    "custom_metric",
+    "target_value",
+    "target_unit",
+    "attainment_percent",
+    "calendar",
+    "clock_start_statuses",
+    "clock_pause_statuses",
+    "clock_stop_statuses",
+    "reopen_behaviour",
+    "made_by_role",
+    "source",
+    "source_reference",
+    "valid_from",
+    "valid_to",
+)
+#: Terms that change no clock: naming, the attainment level and where it was made.
+UNCLOCKED_FIELDS = frozenset(
+    {"title", "custom_metric", "attainment_percent", "made_by_role", "source", "source_reference"}
+)
+
+
 class Contract(models.Model):
     """A service contract with one customer: the products sold and their promises."""
 
@@ -184,6 +215,15 @@ class Promise(models.Model):
     )
     state_changed_at = models.DateTimeField(_("in this state since"), default=timezone.now)
     counter_proposal = models.TextField(_("counter-proposal"), blank=True)
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="successors",
+        null=True,
+        blank=True,
+        verbose_name=_("replaces"),
+        help_text=_("The promise this one revises; it is retired when this one goes into service."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -17,6 +17,7 @@ from servicegate.catalog.models import ServiceProduct
 from servicegate.conftest import make_user as root_make_user
 from servicegate.promises import services
 from servicegate.promises.models import Promise
+from servicegate.promises.walkthrough import review_through
 
 
 @pytest.fixture
@@ -59,24 +60,37 @@ def draft(alice: User, promise_data: dict[str, Any]) -> Promise:
     return services.promise_create(by=alice, **promise_data)
 
 
+def through_gates(promise: Promise, to: str, *, alice: User, bob: User, quinn: User) -> Promise:
+    """Take one lifecycle step the way the gates demand: plain steps plainly, gate
+    steps by deciding the gate's review."""
+    promise = Promise.objects.get(pk=promise.pk)
+    state = promise.state
+    if to in ("approved", "rejected"):
+        fail = to == "rejected"
+        extra = {"counter_proposal": "8 business hours"} if fail else {}
+        review_through(promise, "G1", by=bob, decision="fail" if fail else "pass", **extra)
+    elif to == "in_service" and state == "committed":
+        review_through(promise, "G2", by=bob)
+        review_through(promise, "G3", by=bob)
+    elif to == "in_service":
+        review_through(promise, "G4", by=quinn)
+    elif to == "retired":
+        review_through(promise, "G4", by=quinn, decision="fail", counter_proposal="Relax to 90 %.")
+        services.promise_transition(promise=promise, to=to, by=quinn)
+    else:
+        who = {"feasibility_review": alice, "draft": alice, "committed": alice}
+        services.promise_transition(promise=promise, to=to, by=who.get(to, quinn))
+    return Promise.objects.get(pk=promise.pk)
+
+
 @pytest.fixture
 def move(alice: User, bob: User, quinn: User) -> Callable[[Promise, str], Promise]:
-    """Move a promise along the lifecycle with the persona who may take each step."""
-    who = {
-        "feasibility_review": alice,
-        "approved": bob,
-        "rejected": bob,
-        "draft": alice,
-        "committed": alice,
-        "in_service": bob,
-        "under_review": quinn,
-        "retired": quinn,
-    }
+    """Move a promise along the lifecycle with the persona who may take each step,
+    through the gates' reviews where a step belongs to a gate."""
 
     def step(promise: Promise, *states: str) -> Promise:
         for to in states:
-            extra = {"counter_proposal": "8 business hours"} if to == "rejected" else {}
-            promise = services.promise_transition(promise=promise, to=to, by=who[to], **extra)
+            promise = through_gates(promise, to, alice=alice, bob=bob, quinn=quinn)
         return promise
 
     return step

@@ -107,10 +107,12 @@ def test_transition_ok_forbidden_and_conflict(draft: Promise, alice: User, bob: 
     response = _post(api_client(bob), url, {"to": "in_service"})
     assert response.status_code == 409
     assert "can only move to" in response.json()["detail"]
-    # the service manager approves
+    # approving is the G1 decision, not a plain step
     response = _post(api_client(bob), url, {"to": "approved", "comment": "Capacity ok"})
-    assert response.status_code == 200
-    assert response.json()["state"] == "approved"
+    assert response.status_code == 409
+    assert "G1" in response.json()["detail"]
+    draft.refresh_from_db()
+    assert draft.state == "feasibility_review"
 
 
 def test_history_lists_who_changed_what(
@@ -118,7 +120,7 @@ def test_history_lists_who_changed_what(
 ) -> None:
     move(draft, "feasibility_review", "approved")
     body = api_client(victor).get(f"/api/v1/promises/{draft.pk}/history").json()
-    assert body["count"] == 3
+    assert body["count"] == 4  # created, submitted, G1 review opened, approved by G1
     newest = body["items"][0]
     assert newest["user"] == "bob"
     assert newest["action"] == "transition"
@@ -177,7 +179,7 @@ def test_gates_and_reviews(
         {
             "gate": "G1",
             "answers": criteria,
-            "evidence_text": "Attainment 97 % last year",
+            "evidence": {k: "Attainment 97 % last year" for k in criteria},
             "decision": "pass",
             "comments": "Feasible",
         },
@@ -196,3 +198,13 @@ def test_viewer_cannot_open_a_review(
     move(draft, "feasibility_review")
     response = _post(api_client(victor), f"/api/v1/promises/{draft.pk}/reviews", {"gate": "G1"})
     assert response.status_code == 403
+
+
+def test_api_schemas_carry_exactly_the_promise_fields() -> None:
+    """The API's input schemas follow the one field tuple (plus the patch's version)."""
+    from servicegate.promises.api import PromiseIn, PromiseOut, PromisePatch
+    from servicegate.promises.models import PROMISE_FIELDS
+
+    assert set(PromiseIn.model_fields) == set(PROMISE_FIELDS)
+    assert set(PromisePatch.model_fields) == {*PROMISE_FIELDS, "version"}
+    assert set(PROMISE_FIELDS) <= set(PromiseOut.model_fields)

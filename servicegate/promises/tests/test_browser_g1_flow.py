@@ -13,7 +13,7 @@ from servicegate.accounts import roles
 from servicegate.calendars.models import BusinessCalendar
 from servicegate.catalog.models import Segment, ServiceProduct
 from servicegate.conftest import PASSWORD, make_user
-from servicegate.promises.models import Promise
+from servicegate.promises.models import GateDefinition, Promise
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -94,13 +94,15 @@ def test_sales_proposes_and_the_service_manager_approves_g1_in_german(
         answers.nth(i).select_option("yes")
     with page.expect_navigation():
         page.click("[data-testid=answers-save]")
-    page.wait_for_selector("[data-testid=evidence-add]")
-    page.select_option("#evidence-form #id_kind", "text")
-    page.fill(
-        "#evidence-form #id_text", "Historische Erfüllung 97 % bei vergleichbaren Versprechen."
-    )
-    with page.expect_navigation():
-        page.click("[data-testid=evidence-add]")
+    for criterion in GateDefinition.objects.get(code="G1").criteria.all():
+        page.wait_for_selector("[data-testid=evidence-add]")
+        page.select_option("#evidence-form #id_criterion", str(criterion.pk))
+        page.select_option("#evidence-form #id_kind", "text")
+        page.fill(
+            "#evidence-form #id_text", "Historische Erfüllung 97 % bei vergleichbaren Versprechen."
+        )
+        with page.expect_navigation():
+            page.click("[data-testid=evidence-add]")
     page.wait_for_selector("[data-testid=decision-submit]")
     page.select_option("#decision-form #id_decision", "pass")
     with page.expect_navigation():

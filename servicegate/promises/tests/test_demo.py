@@ -23,3 +23,4 @@ def test_demo_has_every_state() -> None:
     assert GateReview.objects.filter(gate__code="G4").exists()
     assert AuditEntry.objects.filter(user__username="sales").exists()
     assert len(ctx.objects["promises"]) == Promise.objects.count()
+    assert Promise.objects.filter(replaces__state="in_service", state="draft").exists()

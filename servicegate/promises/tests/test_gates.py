@@ -23,13 +23,20 @@ def _g1(promise: Promise, by: User) -> GateReview:
     return _open("G1", promise, by)
 
 
-def _complete(review: GateReview, by: User) -> None:
+def _complete(review: GateReview, by: User, answer: str = "yes") -> None:
+    """Answer every criterion and attach the evidence each one asks for."""
+    rows = list(review.answers.select_related("criterion"))
     services.gate_review_answer(
-        review=review, by=by, answers={a.criterion_id: ("yes", "") for a in review.answers.all()}
+        review=review, by=by, answers={a.criterion_id: (answer, "") for a in rows}
     )
-    services.evidence_add(
-        review=review, by=by, kind="link", url="https://wiki.example.com/attainment"
-    )
+    for a in rows:
+        services.evidence_add(
+            review=review,
+            by=by,
+            kind="link",
+            url="https://wiki.example.com/attainment",
+            criterion=a.criterion,
+        )
 
 
 def test_four_default_gates_with_criteria(db: None) -> None:
@@ -70,6 +77,7 @@ def test_g1_fail_rejects_with_counter_proposal(
 ) -> None:
     move(draft, "feasibility_review")
     review = _g1(draft, bob)
+    _complete(review, bob, answer="no")
     with pytest.raises(ValidationError):
         services.gate_review_decide(review=review, decision="fail", by=bob)
     services.gate_review_decide(
@@ -88,7 +96,7 @@ def test_pass_is_blocked_by_unanswered_mandatory_criteria(
     blockers = selectors.review_blockers(review)
     assert any("Mandatory criterion" in b for b in blockers)
     assert "No evidence attached yet." in blockers
-    with pytest.raises(ValidationError, match="cannot pass yet"):
+    with pytest.raises(ValidationError, match="cannot be decided yet"):
         services.gate_review_decide(review=review, decision="pass", by=bob)
 
 
@@ -97,6 +105,7 @@ def test_decided_review_cannot_be_decided_again(
 ) -> None:
     move(draft, "feasibility_review")
     review = _g1(draft, bob)
+    _complete(review, bob, answer="no")
     services.gate_review_decide(review=review, decision="fail", by=bob, counter_proposal="x")
     with pytest.raises(services.TransitionError, match="already decided"):
         services.gate_review_decide(review=review, decision="fail", by=bob, counter_proposal="y")
@@ -156,6 +165,7 @@ def test_a_passed_g3_starts_the_service(
     draft: Promise, bob: User, move: Callable[..., Promise]
 ) -> None:
     promise = move(draft, "feasibility_review", "approved", "committed")
+    services.gate_review_decide(review=_review("G2", promise, bob), decision="pass", by=bob)
     review = _review("G3", promise, bob)
     services.gate_review_decide(review=review, decision="pass", by=bob)
     promise.refresh_from_db()

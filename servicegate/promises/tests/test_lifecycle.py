@@ -7,10 +7,12 @@ from itertools import product as pairs
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 
 from servicegate.promises import lifecycle, services
 from servicegate.promises.choices import PromiseState
 from servicegate.promises.models import Promise
+from servicegate.promises.walkthrough import review_through
 
 # A path from draft to each state, through the allowed transitions.
 PATHS = {
@@ -80,8 +82,10 @@ def test_rejecting_needs_a_counter_proposal(
     draft: Promise, move: Callable[..., Promise], bob: User
 ) -> None:
     promise = move(draft, "feasibility_review")
-    with pytest.raises(services.TransitionError, match="counter-proposal"):
-        services.promise_transition(promise=promise, to="rejected", by=bob)
+    with pytest.raises(ValidationError, match="counter-proposal"):
+        review_through(promise, "G1", by=bob, decision="fail")
+    promise.refresh_from_db()
+    assert promise.state == "feasibility_review"
 
 
 def test_rejected_returns_to_draft_keeping_the_counter_proposal(

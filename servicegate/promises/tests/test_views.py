@@ -73,9 +73,11 @@ def test_sales_to_g1_to_approval_flow(alice: User, bob: User, promise_data: dict
     assert response["Location"] == f"/promises/reviews/{review.pk}/"
     answers = {f"answer-{a.criterion_id}": "yes" for a in review.answers.all()}
     manager.post(f"/promises/reviews/{review.pk}/answers/", answers)
-    manager.post(
-        f"/promises/reviews/{review.pk}/evidence/", {"kind": "text", "text": "97 % last year"}
-    )
+    for a in review.answers.all():
+        manager.post(
+            f"/promises/reviews/{review.pk}/evidence/",
+            {"kind": "text", "text": "97 % last year", "criterion": a.criterion_id},
+        )
     response = manager.post(
         f"/promises/reviews/{review.pk}/decide/", {"decision": "pass", "comments": "Feasible"}
     )
@@ -93,7 +95,7 @@ def test_decision_without_answers_shows_blockers(
     review = GateReview.objects.get()
     response = client.post(f"/promises/reviews/{review.pk}/decide/", {"decision": "pass"})
     assert response.status_code == 422
-    assert b"cannot pass yet" in response.content
+    assert b"cannot be decided yet" in response.content
     draft.refresh_from_db()
     assert draft.state == "feasibility_review"
 
