@@ -13,7 +13,7 @@ from servicegate.catalog.models import ServiceProduct
 from servicegate.catalog.selectors import ProductFilter, portfolio, product_list
 from servicegate.catalog.services import product_create, product_update
 from servicegate.core.permissions import capability_required, has_capability
-from servicegate.promises.selectors import promises_of_product
+from servicegate.promises.selectors import promise_attainment, promises_of_product
 
 
 @capability_required("view_servicegate")
@@ -43,12 +43,14 @@ def product_index(request: HttpRequest) -> HttpResponse:
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One product with its four Ps and its promises."""
     product = get_object_or_404(ServiceProduct.objects.select_related("segment", "owner"), pk=pk)
+    promises = list(promises_of_product(product))
+    measured = promise_attainment([p.pk for p in promises])
     return render(
         request,
         "catalog/product_detail.html",
         {
             "product": product,
-            "promises": promises_of_product(product),
+            "promises": [(p, measured.get(p.pk)) for p in promises],
             "can_manage": has_capability(request.user, "manage_catalog"),
         },
     )

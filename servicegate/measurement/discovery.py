@@ -111,8 +111,10 @@ def discover(*, source: str | None = None, now: datetime | None = None) -> dict[
     met = frame.made_sla == 1
     best: dict[int, tuple[int, int, Candidate]] = {}
     for cand in candidates():
-        s = evaluation.subset(frame, events, rows, response=cand.metric == Metric.FIRST_RESPONSE)
-        b = evaluation.evaluate(s, clock_rules(_terms(cand), cand.calendar), cand.calendar, at)
+        terms = _terms(cand)
+        response = cand.metric == Metric.FIRST_RESPONSE
+        s = evaluation.subset(frame, events, rows, response=response, opened=True)
+        b = evaluation.evaluate(s, clock_rules(terms, cand.calendar), cand.calendar, at)
         stopped = b.stopped_at != NONE
         for prio in np.unique(frame.priority).tolist():
             sel = (frame.priority == prio) & stopped

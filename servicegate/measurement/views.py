@@ -157,7 +157,21 @@ def _attainment_csv(table: list[tuple[str, str, selectors.Attainment]]) -> HttpR
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="attainment.csv"'
     writer = csv.writer(response)
-    writer.writerow(["group", "period", "decided", "met", "rate", "ci_low", "ci_high", "level"])
+    writer.writerow(
+        [
+            "group",
+            "period",
+            "decided",
+            "met",
+            "rate",
+            "ci_low",
+            "ci_high",
+            "level",
+            "not_started",
+            "in_scope",
+            "coverage",
+        ]
+    )
     for group, period, r in table:
         writer.writerow(
             [
@@ -169,6 +183,9 @@ def _attainment_csv(table: list[tuple[str, str, selectors.Attainment]]) -> HttpR
                 f"{r.ci_low:.4f}",
                 f"{r.ci_high:.4f}",
                 "" if r.level is None else f"{r.level:.4f}",
+                "" if r.not_started is None else r.not_started,
+                "" if r.in_scope is None else r.in_scope,
+                "" if r.coverage is None else f"{r.coverage:.4f}",
             ]
         )
     return response

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from servicegate.catalog.models import ServiceProduct
@@ -153,3 +156,11 @@ def gate_board(now: dt.datetime | None = None) -> list[BoardColumn]:
 def gates_with_criteria() -> QuerySet[GateDefinition]:
     """All gate definitions with their criteria."""
     return GateDefinition.objects.prefetch_related("criteria")
+
+
+def promise_attainment(promise_ids: list[int]) -> dict[int, Any]:
+    """The measured attainment of each promise that has clocks (``n``, ``met``, ``rate``,
+    ``ci_low``, ``ci_high``, ``level``, ``kept``, ``not_started``, ``in_scope``,
+    ``coverage``), from the function ``SERVICEGATE_PROMISE_ATTAINMENT`` names."""
+    figures = import_string(settings.SERVICEGATE_PROMISE_ATTAINMENT)
+    return dict(figures(promise_ids))

@@ -30,6 +30,7 @@ from servicegate.promises.selectors import (
     PromiseFilter,
     gate_board,
     gates_with_criteria,
+    promise_attainment,
     promise_list,
     promise_timeline,
     reviews_of_promise,
@@ -123,6 +124,7 @@ def _detail_context(request: HttpRequest, promise: Promise) -> dict[str, Any]:
         "transitions": transitions,
         "next_sentence": lifecycle.describe_next(promise.state),
         "reviews": reviews_of_promise(promise),
+        "attainment": promise_attainment([promise.pk]).get(promise.pk),
         "timeline": promise_timeline(promise),
         "gates": gates,
         "can_edit": promise.state in services.EDITABLE_STATES

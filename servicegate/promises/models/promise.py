@@ -28,7 +28,8 @@ from servicegate.promises.choices import (
 
 
 def default_start_statuses() -> list[str]:
-    return ["new"]
+    """No start status: the clock starts when the ticket is opened."""
+    return []
 
 
 def default_pause_statuses() -> list[str]:
