@@ -133,7 +133,11 @@ def gate_review_open(
     promise: Promise | None = None,
     contract: Contract | None = None,
 ) -> GateReview:
-    """Open a review of ``promise`` (or ``contract``) at ``gate`` with an empty checklist."""
+    """Open a review of ``promise`` (or ``contract``) at ``gate`` with an empty checklist.
+
+    Opening the G4 review of a promise in service also puts it under review (the one
+    "G4 review" action; the plain transition is not offered as a button).
+    """
     _require_reviewer(gate, promise, by)
     review = GateReview(gate=gate, promise=promise, contract=contract, created_by=as_user(by))
     review.full_clean()
@@ -159,6 +163,9 @@ def gate_review_open(
             changes={"review": [None, review.pk], "gate": [None, gate.code]},
             comment=_("Opened the %(gate)s review.") % {"gate": gate.code},
         )
+        if promise is not None and gate.code == "G4" and promise.state == PromiseState.IN_SERVICE:
+            # one action: opening the G4 review puts the promise under review
+            promise_transition(promise=promise, to=PromiseState.UNDER_REVIEW, by=by)
     return review
 
 

@@ -10,7 +10,7 @@ from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from servicegate.core.permissions import capability_required, has_capability
 from servicegate.promises import lifecycle, services
@@ -107,14 +107,21 @@ def promise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "promises/promise_form.html", {"form": form, "promise": promise})
 
 
+#: States a promise reaches by opening a gate review, not by a plain transition button.
+OPENED_BY_REVIEW = frozenset({"under_review"})
+
+
 def _detail_context(request: HttpRequest, promise: Promise) -> dict[str, Any]:
     transitions = [
         t
         for t in lifecycle.next_from(promise.state)
-        if services.may_transition(promise, t.target, request.user)
+        if t.target not in OPENED_BY_REVIEW
+        and services.may_transition(promise, t.target, request.user)
     ]
+    reviews = list(reviews_of_promise(promise))
+    open_reviews = {r.gate_id: r for r in reviews if r.is_open}
     gates = [
-        g
+        (g, open_reviews.get(g.pk))
         for g in GateDefinition.objects.filter(is_active=True)
         if has_capability(request.user, gate_capability(g))
         and promise.made_by_id != request.user.pk
@@ -123,7 +130,7 @@ def _detail_context(request: HttpRequest, promise: Promise) -> dict[str, Any]:
         "promise": promise,
         "transitions": transitions,
         "next_sentence": lifecycle.describe_next(promise.state),
-        "reviews": reviews_of_promise(promise),
+        "reviews": reviews,
         "attainment": promise_attainment([promise.pk]).get(promise.pk),
         "timeline": promise_timeline(promise),
         "gates": gates,
@@ -216,15 +223,28 @@ def _review_context(request: HttpRequest, review: GateReview, **extra: Any) -> d
 
 @capability_required("view_servicegate")
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A gate review: checklist answers, evidence and the decision."""
+    """A gate review: checklist answers, evidence and the decision.
+
+    The evidence and decision forms post here (``action``), so that a page shown again
+    with its errors keeps this address and reloading it shows the review.
+    """
+    if request.method == "POST":
+        action = {"evidence": review_evidence, "decide": review_decide}.get(
+            request.POST.get("action", "")
+        )
+        if action is None:
+            return redirect("promises:review", pk=pk)
+        return action(request, pk)
     review = get_object_or_404(reviews_with_checklists(GateReview.objects.all()), pk=pk)
     return render(request, "promises/review_detail.html", _review_context(request, review))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @capability_required("view_servicegate")
 def review_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the checklist answers of a review."""
+    if request.method != "POST":  # a reload of this address: show the review
+        return redirect("promises:review", pk=pk)
     review = get_object_or_404(GateReview, pk=pk)
     answers = {
         a.criterion_id: (
@@ -242,10 +262,12 @@ def review_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("promises:review", pk=pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @capability_required("view_servicegate")
 def review_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach evidence (text, link or file) to a review."""
+    if request.method != "POST":
+        return redirect("promises:review", pk=pk)
     review = get_object_or_404(reviews_with_checklists(GateReview.objects.all()), pk=pk)
     form = EvidenceForm(request.POST, request.FILES, review=review)
     if form.is_valid():
@@ -271,10 +293,12 @@ def review_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "promises/review_detail.html", ctx, status=422)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @capability_required("view_servicegate")
 def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Decide a review; G1, G3 and G4 decisions can move the promise (DECISION_MOVES)."""
+    if request.method != "POST":
+        return redirect("promises:review", pk=pk)
     review = get_object_or_404(reviews_with_checklists(GateReview.objects.all()), pk=pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
