@@ -25,7 +25,14 @@ from servicegate.promises.forms import (
     TransitionForm,
 )
 from servicegate.promises.gate_services import gate_capability
-from servicegate.promises.models import Contract, Evidence, GateDefinition, GateReview, Promise
+from servicegate.promises.models import (
+    Contract,
+    Evidence,
+    GateCriterion,
+    GateDefinition,
+    GateReview,
+    Promise,
+)
 from servicegate.promises.selectors import (
     PromiseFilter,
     gate_board,
@@ -343,17 +350,32 @@ def contract_new(request: HttpRequest) -> HttpResponse:
     return render(request, "promises/contract_form.html", {"form": form})
 
 
+def _criterion_of(gate: GateDefinition, pk: str | None) -> GateCriterion | None:
+    """The gate's criterion named by ``pk`` (to edit), or None (to add one)."""
+    if not pk or not pk.isdigit():
+        return None
+    return get_object_or_404(GateCriterion, pk=int(pk), gate=gate)
+
+
 @capability_required("define_gates")
 def gate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a gate definition and add checklist criteria (gates are retired, not deleted)."""
     gate = get_object_or_404(GateDefinition, pk=pk)
     form = GateForm(request.POST or None, instance=gate, initial={"version": gate.version})
-    criterion_form = CriterionForm(request.POST or None, prefix="criterion")
+    editing = _criterion_of(gate, request.POST.get("criterion-id") or request.GET.get("criterion"))
+    criterion_form = CriterionForm(request.POST or None, prefix="criterion", instance=editing)
     if request.method == "POST" and "criterion-question" in request.POST:
         form = GateForm(instance=gate, initial={"version": gate.version})
         if criterion_form.is_valid():
-            services.gate_criterion_save(gate=gate, by=request.user, **criterion_form.cleaned_data)
-            messages.success(request, _("The criterion was added."))
+            services.gate_criterion_save(
+                gate=gate, by=request.user, criterion=editing, **criterion_form.cleaned_data
+            )
+            if editing is None:
+                messages.success(request, _("The criterion was added."))
+            else:
+                messages.success(
+                    request, _("The criterion was changed (a new version of the gate).")
+                )
             return redirect("promises:gate_edit", pk=pk)
     elif request.method == "POST":
         criterion_form = CriterionForm(prefix="criterion")
@@ -377,6 +399,7 @@ def gate_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "criterion_form": criterion_form,
             "gate": gate,
             "criteria": gate.criteria.all(),
+            "editing": editing,
         },
     )
 
