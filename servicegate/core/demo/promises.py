@@ -181,6 +181,7 @@ def build(ctx: DemoContext) -> None:
     contracts = _contracts(ctx, products, customers, users["sales"])
     promises = [_promise(ctx, spec, products, calendars, contracts, users) for spec in PROMISES]
     promises += [_promise(ctx, spec, products, calendars, [], users) for spec in SEGMENT_PROMISES]
+    _spread_history(ctx, promises)
     ctx.objects.update(products=products, promises=promises, contracts=contracts)
     ctx.report(
         f"demo: {len(products)} products, {len(promises)} promises, {len(contracts)} contracts"
@@ -335,3 +336,45 @@ def _g4(promise: Promise, quality: User, *, decide: bool) -> None:
             comments="Attainment 78 % against 95 % promised.",
             counter_proposal="Relax to 90 % and add one technician in the north.",
         )
+
+
+def _spread_history(ctx: DemoContext, promises: list[Promise]) -> None:
+    """Spread each promise's history over the past months (the demo makes it in one go):
+    its first entry 60–200 days ago, each next one 2–20 days later, the last at least a
+    day ago; ``state_changed_at`` follows its last transition, its reviews their entries."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from servicegate.promises.models import AuditEntry, GateReview
+
+    now = timezone.now()
+    kinds = ContentType.objects.get_for_models(Promise, GateReview)
+    for promise in promises:
+        reviews = list(GateReview.objects.filter(promise=promise).order_by("pk"))
+        entries = list(
+            AuditEntry.objects.filter(content_type=kinds[Promise], object_id=promise.pk)
+            | AuditEntry.objects.filter(
+                content_type=kinds[GateReview], object_id__in=[r.pk for r in reviews]
+            )
+        )
+        entries.sort(key=lambda e: (e.at, e.pk))
+        at = now - dt.timedelta(days=int(ctx.rng.integers(60, 200)))
+        for entry in entries:
+            entry.at = min(at, now - dt.timedelta(days=1))
+            at += dt.timedelta(days=int(ctx.rng.integers(2, 20)), hours=int(ctx.rng.integers(8)))
+        AuditEntry.objects.bulk_update(entries, ["at"])
+        moved = [e.at for e in entries if e.action == "transition" and e.object_id == promise.pk]
+        if entries:
+            Promise.objects.filter(pk=promise.pk).update(
+                created_at=entries[0].at, state_changed_at=moved[-1] if moved else entries[0].at
+            )
+        for review in reviews:
+            mine = [
+                e.at
+                for e in entries
+                if e.content_type_id == kinds[GateReview].pk and e.object_id == review.pk
+            ]
+            if mine:
+                GateReview.objects.filter(pk=review.pk).update(
+                    created_at=mine[0], decided_at=mine[-1] if review.decided_at else None
+                )

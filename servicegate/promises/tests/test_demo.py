@@ -23,3 +23,8 @@ def test_demo_has_every_state() -> None:
     assert GateReview.objects.filter(gate__code="G4").exists()
     assert AuditEntry.objects.filter(user__username="sales").exists()
     assert len(ctx.objects["promises"]) == Promise.objects.count()
+    # the history is spread over the past months: cards on the board have real ages
+    from servicegate.promises.selectors import gate_board
+
+    ages = [card.age_days for column in gate_board() for card in column.cards]
+    assert min(ages) >= 1 and max(ages) > 30
