@@ -71,10 +71,13 @@ def line_chart(
     percent: bool = False,
     range_: tuple[float, float] | None = None,
     dashed: Sequence[str] = (),
+    dots_only: Sequence[str] = (),
 ) -> SafeString:
     """A line chart of several series over the same x labels (None leaves a gap).
 
-    Series named in ``dashed`` (reference levels) are drawn as dashed lines without dots.
+    Series named in ``dashed`` (reference levels) are drawn as dashed lines without dots;
+    series named in ``dots_only`` as dots without a line (e.g. an incomplete period,
+    which a line would draw as a collapse).
     """
     # Label about a dozen x positions; pygal hides the others (minor labels).
     extra: dict[str, object] = {
@@ -91,6 +94,8 @@ def line_chart(
     for name, values in series:
         if name in dashed:
             chart.add(name, list(values), show_dots=False, stroke_style={"dasharray": "6, 4"})
+        elif name in dots_only:
+            chart.add(name, list(values), stroke=False, dots_size=5)
         else:
             chart.add(name, list(values))
     return _render(chart)

@@ -49,3 +49,8 @@ def undecided_counts(
         .order_by(field)
     )
     return {str(r[field] or "–"): (r["undecided"], r["not_started"]) for r in rows}
+
+
+def undecided_counts_per_promise() -> dict[int, tuple[int, int]]:
+    """``undecided_counts`` per promise id."""
+    return {int(k): v for k, v in undecided_counts(GroupBy.PROMISE).items() if k.isdigit()}

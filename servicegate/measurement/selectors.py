@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from servicegate.engines.attainment import wilson_interval
 from servicegate.measurement.choices import OPEN_STATES, GroupBy, Period
-from servicegate.measurement.coverage import undecided_counts
+from servicegate.measurement.coverage import undecided_counts, undecided_counts_per_promise
 from servicegate.measurement.models import Clock, ClockGroupSummary, ClockSummary
 from servicegate.measurement.rules import calendar_of
 from servicegate.operations.models import Ticket
@@ -113,6 +113,10 @@ class Attainment:
         return self.n / self.in_scope
 
     @property
+    def level_percent(self) -> float | None:
+        return None if self.level is None else 100 * self.level
+
+    @property
     def coverage_percent(self) -> float | None:
         coverage = self.coverage
         return None if coverage is None else 100 * coverage
@@ -145,6 +149,16 @@ def period_start(day: date, period: str) -> date:
     if period == Period.QUARTER:
         return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
     return date(day.year, day.month, 1)
+
+
+def current_period(period: str, now: datetime | None = None) -> date:
+    """The first day of the period (UTC) that is still running: it is incomplete."""
+    return period_start((now or timezone.now()).astimezone(UTC).date(), period)
+
+
+def is_partial(row: Attainment, period: str | None, now: datetime | None = None) -> bool:
+    """Whether ``row`` is of the current, incomplete period."""
+    return bool(period) and row.period == current_period(str(period), now)
 
 
 # Groupings the daily summary can answer (it keeps promise, day, priority and channel).
@@ -199,6 +213,21 @@ def _with_scope(
         blank = attainment_of(group, None, 0, 0, levels.get(group))
         out.append(replace(blank, not_started=not_started, in_scope=undecided))
     return out
+
+
+def worst_first(rows: list[Attainment]) -> list[Attainment]:
+    """Groups by their attainment over the rows, worst first (groups with no decided clock
+    last), each group's periods in time order."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in rows:
+        totals[r.group][0] += r.met
+        totals[r.group][1] += r.n
+
+    def key(r: Attainment) -> tuple[bool, float, str, date]:
+        met, n = totals[r.group]
+        return (n == 0, met / n if n else 0.0, r.group, r.period or date.min)
+
+    return sorted(rows, key=key)
 
 
 def promise_attainment(promise_ids: Sequence[int]) -> dict[int, Attainment]:
@@ -438,8 +467,9 @@ def ticket_clocks(ticket: Ticket) -> list[Clock]:
 
 
 def measured_promises() -> list[Promise]:
-    """Promises that carry clocks, by id."""
-    ids = ClockSummary.objects.values_list("promise_id", flat=True).distinct()
+    """Promises that carry clocks (decided ones, or only undecided ones), by id."""
+    ids = set(ClockSummary.objects.values_list("promise_id", flat=True).distinct())
+    ids |= set(undecided_counts_per_promise())
     return list(
         Promise.objects.filter(pk__in=ids)
         .select_related("segment", "product", "customer", "contract")

@@ -95,8 +95,8 @@ def test_api_and_csv_report_the_gap(
         f"/measurement/attainment/?group_by=promise&promise={promise.pk}&format=csv"
     ).content.decode()
     header, line = csv.splitlines()[:2]
-    assert header.split(",")[-3:] == ["not_started", "in_scope", "coverage"]
-    assert line.split(",")[-3:] == ["1", "2", "0.5000"]
+    assert header.split(",")[-4:] == ["not_started", "in_scope", "coverage", "partial"]
+    assert line.split(",")[-4:] == ["1", "2", "0.5000", ""]
 
 
 @pytest.mark.django_db(transaction=True)
