@@ -15,6 +15,8 @@ from servicegate.calendars.models import BusinessCalendar
 from servicegate.catalog.models import Segment, ServiceProduct
 from servicegate.operations.models import Customer
 from servicegate.promises.choices import (
+    CLOCK_STATUS_CHOICES,
+    CLOCK_STATUSES,
     METRIC_UNITS,
     SINGULAR_UNITS,
     MakerRole,
@@ -213,6 +215,19 @@ class Promise(models.Model):
             return f"{metric}{prio} ≥ {target} % ({pct})"
         return f"{pct} {metric}{prio} ≤ {target} {unit}"
 
+    def clock_status_labels(self) -> dict[str, str]:
+        """The clock's start, pause and stop statuses by their labels, for display."""
+        labels = dict(CLOCK_STATUS_CHOICES)
+
+        def named(statuses: list[str] | None) -> str:
+            return ", ".join(str(labels.get(s, s)) for s in statuses or ())
+
+        return {
+            "start": named(self.clock_start_statuses) or str(_("when the ticket is opened")),
+            "pause": named(self.clock_pause_statuses) or "—",
+            "stop": named(self.clock_stop_statuses) or "—",
+        }
+
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         allowed = METRIC_UNITS.get(self.metric)
@@ -229,6 +244,15 @@ class Promise(models.Model):
             errors["target_value"] = _("A percentage target can be at most 100.")
         if self.metric == Metric.CUSTOM and not self.custom_metric:
             errors["custom_metric"] = _("Name the custom metric.")
+        for name in ("clock_start_statuses", "clock_pause_statuses", "clock_stop_statuses"):
+            unknown = [s for s in getattr(self, name) or () if s not in CLOCK_STATUSES]
+            if unknown:
+                errors[name] = _(
+                    "These are not ticket statuses: %(unknown)s. Choose from: %(known)s."
+                ) % {
+                    "unknown": ", ".join(str(s) for s in unknown),
+                    "known": ", ".join(sorted(CLOCK_STATUSES)),
+                }
         if self.valid_to and self.valid_from and self.valid_to <= self.valid_from:
             errors["valid_to"] = _("The end of validity must be after its start.")
         if self.product_id and self.segment_id and self.product.segment_id != self.segment_id:
