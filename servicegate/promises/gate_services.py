@@ -289,7 +289,7 @@ def review_blockers(review: GateReview) -> list[str]:
     Uses prefetched ``answers`` (with criteria) and ``evidence`` when present.
     """
     blockers = [
-        _("Mandatory criterion not answered: %(q)s") % {"q": a.criterion.question}
+        _("Mandatory criterion not answered: %(q)s") % {"q": a.criterion.question_text}
         for a in review.answers.all()
         if a.criterion.mandatory and a.answer == Answer.OPEN
     ]
