@@ -209,7 +209,6 @@ def gate_review_open(
             by=by,
             action=AuditAction.CREATE,
             changes={"review": [None, review.pk], "gate": [None, gate.code]},
-            comment=_("Opened the %(gate)s review.") % {"gate": gate.code},
         )
         if promise is not None and gate.code == "G4" and promise.state == PromiseState.IN_SERVICE:
             # one action: opening the G4 review puts the promise under review
@@ -354,12 +353,8 @@ def gate_review_decide(
                     promise=promise,
                     to=move,
                     by=by,
-                    comment=_("%(gate)s decided: %(d)s. %(note)s")
-                    % {
-                        "gate": current.gate.code,
-                        "d": current.get_decision_display(),
-                        "note": note,
-                    },
+                    comment=note,
+                    because={"gate": [None, current.gate.code], "decision": ["", decision]},
                     counter_proposal=counter_proposal if decision == Decision.FAIL else None,
                 )
     return current

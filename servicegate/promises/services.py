@@ -163,8 +163,12 @@ def promise_transition(
     by: Actor,
     comment: str = "",
     counter_proposal: str | None = None,
+    because: dict[str, list[Any]] | None = None,
 ) -> Promise:
     """Move ``promise`` to state ``to``, checking lifecycle, role and four eyes.
+
+    ``because`` adds to the history entry what caused the step (e.g. the gate and the
+    decision of a review), as values, so that the history is worded when it is shown.
 
     Rejecting needs a counter-proposal; it is kept on the promise so the rework
     (rejected → draft) can start from it.  Raises TransitionError for a step the
@@ -177,7 +181,7 @@ def promise_transition(
             raise TransitionError(
                 _("Rejecting a promise needs a counter-proposal: say what could be promised.")
             )
-        changes: dict[str, list[Any]] = {"state": [current.state, to]}
+        changes: dict[str, list[Any]] = {"state": [current.state, to], **(because or {})}
         if counter_proposal is not None and counter_proposal != current.counter_proposal:
             changes["counter_proposal"] = [current.counter_proposal, counter_proposal]
             current.counter_proposal = counter_proposal

@@ -81,7 +81,9 @@ def move(alice: User, bob: User, quinn: User) -> Callable[[Promise, str], Promis
 
     def step(promise: Promise, *states: str) -> Promise:
         for to in states:
-            extra = {"counter_proposal": "8 business hours"} if to == "rejected" else {}
+            extra: dict[str, Any] = (
+                {"counter_proposal": "8 business hours"} if to == "rejected" else {}
+            )
             promise = services.promise_transition(promise=promise, to=to, by=who[to], **extra)
         return promise
 
