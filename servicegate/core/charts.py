@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 import pygal
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
 
@@ -86,7 +87,7 @@ def line_chart(
         "x_labels_major_every": max(1, len(labels) // 12),
     }
     if percent:
-        extra["value_formatter"] = lambda v: f"{v:.1f} %"
+        extra["value_formatter"] = lambda v: f"{number_format(v, 1)} %"
     if range_ is not None:
         extra["range"] = range_
     chart = pygal.Line(**_config(title, height, **extra))

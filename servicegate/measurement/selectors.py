@@ -30,6 +30,7 @@ from servicegate.measurement.choices import OPEN_STATES, GroupBy, Period
 from servicegate.measurement.coverage import undecided_counts, undecided_counts_per_promise
 from servicegate.measurement.models import Clock, ClockGroupSummary, ClockSummary
 from servicegate.measurement.rules import calendar_of
+from servicegate.operations.choices import Channel, TicketStatus
 from servicegate.operations.models import Ticket
 from servicegate.promises.models import Promise
 
@@ -432,6 +433,16 @@ class Breach:
     reassignments: int
     waiting_hours: float
     channel: str
+
+    @property
+    def hours_by_status_label(self) -> list[tuple[str, float]]:
+        """Hours per status, each status by its label (for display)."""
+        labels = dict(TicketStatus.choices)
+        return [(str(labels.get(s, s)), h) for s, h in self.status_hours.items()]
+
+    @property
+    def channel_label(self) -> str:
+        return str(dict(Channel.choices).get(self.channel, self.channel or "–"))
 
 
 def breaches(*, promise: Promise, limit: int = 25) -> list[Breach]:

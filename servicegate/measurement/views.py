@@ -19,6 +19,7 @@ from servicegate.measurement import selectors, services
 from servicegate.measurement.choices import BreachCause, GroupBy, Period
 from servicegate.measurement.forms import WhatIfForm
 from servicegate.measurement.whatif import whatif_replay
+from servicegate.operations.choices import Channel
 from servicegate.promises.models import Promise
 
 
@@ -121,6 +122,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "measurement/dashboard.html", context)
 
 
+def _group_name(group_by: str, group: str, promise_names: dict[str, str]) -> str:
+    """A group as the reader names it: a promise by its statement, a channel by its label."""
+    if group_by == GroupBy.PROMISE:
+        return promise_names.get(group, group)
+    if group_by == GroupBy.CHANNEL:
+        return str(dict(Channel.choices).get(group, group))
+    return group
+
+
 class AttainmentLine(NamedTuple):
     """A row of the attainment table: names to show, the figures, whether the period is
     the current, incomplete one."""
@@ -160,7 +170,7 @@ def attainment_view(request: HttpRequest) -> HttpResponse:
     period = filters["period"]
     table = [
         AttainmentLine(
-            names.get(r.group, r.group) if filters["group_by"] == GroupBy.PROMISE else r.group,
+            _group_name(filters["group_by"], r.group, names),
             _label(r.period, period) if r.period else "",
             r,
             selectors.is_partial(r, period),

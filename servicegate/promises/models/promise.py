@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from servicegate.calendars.models import BusinessCalendar
@@ -203,11 +204,13 @@ class Promise(models.Model):
 
     @property
     def statement(self) -> str:
-        """The promise as one sentence, e.g. "95 % of P2 first response within 4 h"."""
+        """The promise as one sentence, e.g. "95 % of P2 first response within 4 h" (numbers
+        in the reader's format: "99,5 %" in German)."""
         metric = self.custom_metric or self.get_metric_display()
-        pct = f"{self.attainment_percent.normalize():f} %" if self.attainment_percent else ""
+        pct = f"{number_format(self.attainment_percent.normalize())} %"
+        pct = pct if self.attainment_percent else ""
         prio = f" {self.priority}" if self.priority else ""
-        target = f"{self.target_value.normalize():f}" if self.target_value else "?"
+        target = number_format(self.target_value.normalize()) if self.target_value else "?"
         unit = self.get_target_unit_display()
         if self.target_value == 1 and self.target_unit in SINGULAR_UNITS:
             unit = str(SINGULAR_UNITS[TargetUnit(self.target_unit)])
