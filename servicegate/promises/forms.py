@@ -23,6 +23,7 @@ from servicegate.promises.models import (
     GateReview,
     Promise,
 )
+from servicegate.promises.models.promise import default_pause_statuses, default_stop_statuses
 
 
 class StatusesField(forms.MultipleChoiceField):
@@ -45,8 +46,8 @@ class PromiseForm(forms.ModelForm[Promise]):
             "if it should start later; tickets that never reach one are counted as not started."
         ),
     )
-    clock_pause_statuses = StatusesField(label=_("Clock pauses on"))
-    clock_stop_statuses = StatusesField(label=_("Clock stops on"))
+    clock_pause_statuses = StatusesField(label=_("Clock pauses on"), initial=default_pause_statuses)
+    clock_stop_statuses = StatusesField(label=_("Clock stops on"), initial=default_stop_statuses)
 
     class Meta:
         model = Promise

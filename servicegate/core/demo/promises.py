@@ -340,8 +340,8 @@ def _g4(promise: Promise, quality: User, *, decide: bool) -> None:
 
 def _spread_history(ctx: DemoContext, promises: list[Promise]) -> None:
     """Spread each promise's history over the past months (the demo makes it in one go):
-    its first entry 60–200 days ago, each next one 2–20 days later, the last at least a
-    day ago; ``state_changed_at`` follows its last transition, its reviews their entries."""
+    each entry 2–20 days after the one before, the last 1–30 days ago;
+    ``state_changed_at`` follows its last transition, its reviews their entries."""
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
 
@@ -358,10 +358,14 @@ def _spread_history(ctx: DemoContext, promises: list[Promise]) -> None:
             )
         )
         entries.sort(key=lambda e: (e.at, e.pk))
-        at = now - dt.timedelta(days=int(ctx.rng.integers(60, 200)))
-        for entry in entries:
-            entry.at = min(at, now - dt.timedelta(days=1))
-            at += dt.timedelta(days=int(ctx.rng.integers(2, 20)), hours=int(ctx.rng.integers(8)))
+        gaps = [
+            dt.timedelta(days=int(ctx.rng.integers(2, 20)), hours=int(ctx.rng.integers(8)))
+            for _entry in entries
+        ]
+        at = now - sum(gaps, dt.timedelta(days=int(ctx.rng.integers(1, 30))))
+        for entry, gap in zip(entries, gaps, strict=True):
+            entry.at = at
+            at += gap
         AuditEntry.objects.bulk_update(entries, ["at"])
         moved = [e.at for e in entries if e.action == "transition" and e.object_id == promise.pk]
         if entries:

@@ -17,7 +17,11 @@ from servicegate.promises.tests.test_api_promises import _payload
 def test_form_offers_statuses_to_choose(alice: User) -> None:
     page = login(alice).get("/promises/new/").content.decode()
     assert 'type="checkbox" name="clock_start_statuses" value="new"' in page
-    assert 'name="clock_pause_statuses" value="awaiting_customer"' in page
+    assert 'name="clock_pause_statuses" value="awaiting_customer" id' in page
+    # the defaults are ticked: pause while awaiting the customer, stop when resolved
+    pause = 'value="awaiting_customer" id="id_clock_pause_statuses_3" checked'
+    assert f'name="clock_pause_statuses" {pause}' in page
+    assert 'value="resolved" id="id_clock_stop_statuses_6" checked' in page
     assert 'type="text" name="clock_start_statuses"' not in page
     assert 'value="other"' not in page
 
