@@ -376,7 +376,8 @@ def _spread_history(ctx: DemoContext, promises: list[Promise]) -> None:
             mine = [
                 e.at
                 for e in entries
-                if e.content_type_id == kinds[GateReview].pk and e.object_id == review.pk
+                if (e.content_type_id == kinds[GateReview].pk and e.object_id == review.pk)
+                or (e.changes or {}).get("review") == [None, review.pk]
             ]
             if mine:
                 GateReview.objects.filter(pk=review.pk).update(

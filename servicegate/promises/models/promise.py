@@ -210,13 +210,20 @@ class Promise(models.Model):
         pct = f"{number_format(self.attainment_percent.normalize())} %"
         pct = pct if self.attainment_percent else ""
         prio = f" {self.priority}" if self.priority else ""
+        if self.target_unit == TargetUnit.PERCENT:
+            return f"{metric}{prio} ≥ {self.target_text} ({pct})"
+        return f"{pct} {metric}{prio} ≤ {self.target_text}"
+
+    @property
+    def target_text(self) -> str:
+        """The target with its unit in the reader's language: "1 hour", "1,5 Stunden"."""
         target = number_format(self.target_value.normalize()) if self.target_value else "?"
+        if self.target_unit == TargetUnit.PERCENT:
+            return f"{target} %"
         unit = self.get_target_unit_display()
         if self.target_value == 1 and self.target_unit in SINGULAR_UNITS:
             unit = str(SINGULAR_UNITS[TargetUnit(self.target_unit)])
-        if self.target_unit == TargetUnit.PERCENT:
-            return f"{metric}{prio} ≥ {target} % ({pct})"
-        return f"{pct} {metric}{prio} ≤ {target} {unit}"
+        return f"{target} {unit}"
 
     def clock_status_labels(self) -> dict[str, str]:
         """The clock's start, pause and stop statuses by their labels, for display."""
