@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 
 from servicegate.catalog.forms import ProductFilterForm, ProductForm
 from servicegate.catalog.models import ServiceProduct
-from servicegate.catalog.selectors import ProductFilter, portfolio, product_list
+from servicegate.catalog.selectors import ProductFilter, portfolio, product_list, product_promises
 from servicegate.catalog.services import product_create, product_update
 from servicegate.core.permissions import capability_required, has_capability
-from servicegate.promises.selectors import promise_attainment, promises_of_product
+from servicegate.core.promise_figures import promise_attainment
 
 
 @capability_required("view_servicegate")
@@ -43,7 +43,7 @@ def product_index(request: HttpRequest) -> HttpResponse:
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One product with its four Ps and its promises."""
     product = get_object_or_404(ServiceProduct.objects.select_related("segment", "owner"), pk=pk)
-    promises = list(promises_of_product(product))
+    promises = list(product_promises(product))
     measured = promise_attainment([p.pk for p in promises])
     return render(
         request,

@@ -17,6 +17,7 @@ from servicegate.api.pagination import Pagination
 from servicegate.calendars.models import BusinessCalendar
 from servicegate.catalog.models import Segment, ServiceProduct
 from servicegate.core.permissions import require_capability
+from servicegate.core.promise_figures import promise_attainment
 from servicegate.operations.models import Customer
 from servicegate.promises import services
 from servicegate.promises.models import AuditEntry, Contract, GateDefinition, GateReview, Promise
@@ -24,7 +25,6 @@ from servicegate.promises.selectors import (
     PromiseFilter,
     gates_with_criteria,
     history,
-    promise_attainment,
     promise_list,
     reviews_of_promise,
 )

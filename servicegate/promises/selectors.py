@@ -5,17 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from servicegate.catalog.models import ServiceProduct
-from servicegate.promises.choices import AuditAction, Decision, PromiseState
+from servicegate.promises.choices import Answer, AuditAction, Decision, PromiseState
 from servicegate.promises.models import (
     AuditEntry,
     CriterionAnswer,
@@ -55,11 +51,6 @@ def promise_list(flt: PromiseFilter | None = None) -> QuerySet[Promise]:
     return qs.order_by("-updated_at", "-pk")
 
 
-def promises_of_product(product: ServiceProduct) -> QuerySet[Promise]:
-    """The promises made for ``product``, newest first."""
-    return promise_list(PromiseFilter(product=product.pk))
-
-
 def reviews_with_checklists(qs: QuerySet[GateReview]) -> QuerySet[GateReview]:
     """``qs`` with gate, reviewer, answers (with criteria) and evidence loaded."""
     return qs.select_related("gate", "reviewer", "promise", "contract").prefetch_related(
@@ -80,7 +71,7 @@ def history(obj: Promise | GateDefinition | GateReview) -> QuerySet[AuditEntry]:
     ).select_related("user")
 
 
-def promise_timeline(promise: Promise) -> QuerySet[AuditEntry]:
+def promise_history(promise: Promise) -> QuerySet[AuditEntry]:
     """Entries about the promise and about its reviews, newest first."""
     review_ids = list(promise.reviews.values_list("pk", flat=True))
     return (
@@ -125,8 +116,6 @@ BOARD_STATES = [s for s in PromiseState if s != PromiseState.RETIRED]
 def gate_board(now: dt.datetime | None = None) -> list[BoardColumn]:
     """The gate board: one column per active state, cards oldest in stage first (the
     time in stage from the history, see ``stage_entered``)."""
-    from servicegate.promises.gate_services import review_blockers
-
     now = now or timezone.now()
     open_reviews = Prefetch(
         "reviews",
@@ -178,9 +167,16 @@ def gates_with_criteria() -> QuerySet[GateDefinition]:
     return GateDefinition.objects.prefetch_related("criteria")
 
 
-def promise_attainment(promise_ids: list[int]) -> dict[int, Any]:
-    """The measured attainment of each promise that has clocks (``n``, ``met``, ``rate``,
-    ``ci_low``, ``ci_high``, ``level``, ``kept``, ``not_started``, ``in_scope``,
-    ``coverage``), from the function ``SERVICEGATE_PROMISE_ATTAINMENT`` names."""
-    figures = import_string(settings.SERVICEGATE_PROMISE_ATTAINMENT)
-    return dict(figures(promise_ids))
+def review_blockers(review: GateReview) -> list[str]:
+    """What keeps ``review`` from passing: unanswered mandatory criteria, no evidence.
+
+    Uses prefetched ``answers`` (with criteria) and ``evidence`` when present.
+    """
+    blockers = [
+        _("Mandatory criterion not answered: %(q)s") % {"q": a.criterion.question_text}
+        for a in review.answers.all()
+        if a.criterion.mandatory and a.answer == Answer.OPEN
+    ]
+    if not review.evidence.all():
+        blockers.append(_("No evidence attached yet."))
+    return blockers

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from servicegate.core.permissions import capability_required, has_capability
-from servicegate.promises import lifecycle, services
+from servicegate.core.promise_figures import promise_attainment
+from servicegate.promises import lifecycle, selectors, services
 from servicegate.promises.forms import (
     ContractForm,
     CriterionForm,
@@ -37,9 +38,8 @@ from servicegate.promises.selectors import (
     PromiseFilter,
     gate_board,
     gates_with_criteria,
-    promise_attainment,
+    promise_history,
     promise_list,
-    promise_timeline,
     reviews_of_promise,
     reviews_with_checklists,
 )
@@ -139,7 +139,7 @@ def _detail_context(request: HttpRequest, promise: Promise) -> dict[str, Any]:
         "next_sentence": lifecycle.describe_next(promise.state),
         "reviews": reviews,
         "attainment": promise_attainment([promise.pk]).get(promise.pk),
-        "timeline": promise_timeline(promise),
+        "history": promise_history(promise),
         "gates": gates,
         "can_edit": promise.state in services.EDITABLE_STATES
         and has_capability(request.user, "propose_promise"),
@@ -219,7 +219,7 @@ def review_open(request: HttpRequest, pk: int, gate_code: str) -> HttpResponse:
 def _review_context(request: HttpRequest, review: GateReview, **extra: Any) -> dict[str, Any]:
     return {
         "review": review,
-        "blockers": services.review_blockers(review),
+        "blockers": selectors.review_blockers(review),
         "can_review": review.is_open
         and has_capability(request.user, gate_capability(review.gate))
         and (review.promise is None or review.promise.made_by_id != request.user.pk),

@@ -26,7 +26,7 @@ def _g1_passed(promise: Promise, bob: User, move: Callable[..., Promise]) -> Non
 def _history(user: User, promise: Promise, language: str) -> str:
     page = login(user).get(f"/promises/{promise.pk}/", HTTP_ACCEPT_LANGUAGE=language)
     html = page.content.decode()
-    return html[html.index('data-testid="promise-timeline"') :]
+    return html[html.index('data-testid="promise-history"') :]
 
 
 def test_history_in_german_and_english(
