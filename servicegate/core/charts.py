@@ -86,6 +86,11 @@ def line_chart(
         "x_label_rotation": 30,
         "x_labels_major_every": max(1, len(labels) // 12),
     }
+    if dots_only and labels:
+        # the last label names the incomplete period: always shown
+        step = int(extra.pop("x_labels_major_every"))  # type: ignore[call-overload]
+        extra["x_labels_major"] = [*labels[:-1:step], labels[-1]]
+        extra["truncate_label"] = -1
     if percent:
         extra["value_formatter"] = lambda v: f"{number_format(v, 1)} %"
     if range_ is not None:
