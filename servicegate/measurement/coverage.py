@@ -33,8 +33,8 @@ def undecided_counts(
 ) -> dict[str, tuple[int, int]]:
     """Per group (keyed like attainment rows): ``(undecided clocks, not started)``.
 
-    Undecided clocks (running, paused or not started) have no ``decided_at``, so the
-    ``(promise, decided_at)`` index finds them without reading the decided ones.
+    Undecided clocks (running, paused or not started) have no ``decided_at``; the partial
+    index ``clock_undecided_idx`` holds only them, so the decided ones are never read.
     """
     field = CLOCK_FIELDS[group_by]
     clocks = Clock.objects.filter(decided_at__isnull=True)

@@ -140,3 +140,23 @@ def test_uci_start_rule_coverage(
     [row] = attainment(group_by="promise", promise=promise.pk)
     assert (row.in_scope, row.not_started) == (23_466, 0)
     assert row.n > 23_000 and row.coverage is not None and row.coverage > 0.98
+
+
+@pytest.mark.parametrize("group_by", ["customer", "team", "channel"])
+def test_undecided_clocks_are_read_through_their_index(db: None, group_by: str) -> None:
+    """Scope and coverage never scan the decided clocks (most of the table)."""
+    from django.db import connection
+    from django.db.models import Count
+
+    from servicegate.measurement.coverage import CLOCK_FIELDS
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the query plan checked here is SQLite's")
+    field = CLOCK_FIELDS[group_by]
+    plan = (
+        Clock.objects.filter(decided_at__isnull=True)
+        .values(field)
+        .annotate(n=Count("id"))
+        .explain()
+    )
+    assert "clock_undecided_idx" in plan
