@@ -279,6 +279,11 @@ def _tasks() -> dict[str, dict[str, object]]:
 
 
 TASKS = _tasks()
+
+# The measured attainment of promises, read by the promise and product pages and the
+# promise API without the promises app importing measurement (which imports promises):
+# a function ``(promise ids) -> {id: attainment}``.
+SERVICEGATE_PROMISE_ATTAINMENT = "servicegate.measurement.selectors.promise_attainment"
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 

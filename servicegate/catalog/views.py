@@ -13,6 +13,7 @@ from servicegate.catalog.models import ServiceProduct
 from servicegate.catalog.selectors import ProductFilter, portfolio, product_list, product_promises
 from servicegate.catalog.services import product_create, product_update
 from servicegate.core.permissions import capability_required, has_capability
+from servicegate.core.promise_figures import promise_attainment
 
 
 @capability_required("view_servicegate")
@@ -42,12 +43,14 @@ def product_index(request: HttpRequest) -> HttpResponse:
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One product with its four Ps and its promises."""
     product = get_object_or_404(ServiceProduct.objects.select_related("segment", "owner"), pk=pk)
+    promises = list(product_promises(product))
+    measured = promise_attainment([p.pk for p in promises])
     return render(
         request,
         "catalog/product_detail.html",
         {
             "product": product,
-            "promises": product_promises(product),
+            "promises": [(p, measured.get(p.pk)) for p in promises],
             "can_manage": has_capability(request.user, "manage_catalog"),
         },
     )

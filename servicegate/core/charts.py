@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 import pygal
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
 
@@ -71,10 +72,13 @@ def line_chart(
     percent: bool = False,
     range_: tuple[float, float] | None = None,
     dashed: Sequence[str] = (),
+    dots_only: Sequence[str] = (),
 ) -> SafeString:
     """A line chart of several series over the same x labels (None leaves a gap).
 
-    Series named in ``dashed`` (reference levels) are drawn as dashed lines without dots.
+    Series named in ``dashed`` (reference levels) are drawn as dashed lines without dots;
+    series named in ``dots_only`` as dots without a line (e.g. an incomplete period,
+    which a line would draw as a collapse).
     """
     # Label about a dozen x positions; pygal hides the others (minor labels).
     extra: dict[str, object] = {
@@ -82,8 +86,13 @@ def line_chart(
         "x_label_rotation": 30,
         "x_labels_major_every": max(1, len(labels) // 12),
     }
+    if dots_only and labels:
+        # the last label names the incomplete period: always shown
+        step = int(extra.pop("x_labels_major_every"))  # type: ignore[call-overload]
+        extra["x_labels_major"] = [*labels[:-1:step], labels[-1]]
+        extra["truncate_label"] = -1
     if percent:
-        extra["value_formatter"] = lambda v: f"{v:.1f} %"
+        extra["value_formatter"] = lambda v: f"{number_format(v, 1)} %"
     if range_ is not None:
         extra["range"] = range_
     chart = pygal.Line(**_config(title, height, **extra))
@@ -91,6 +100,8 @@ def line_chart(
     for name, values in series:
         if name in dashed:
             chart.add(name, list(values), show_dots=False, stroke_style={"dasharray": "6, 4"})
+        elif name in dots_only:
+            chart.add(name, list(values), stroke=False, dots_size=5)
         else:
             chart.add(name, list(values))
     return _render(chart)

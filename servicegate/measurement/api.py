@@ -18,6 +18,7 @@ from servicegate.measurement import selectors
 from servicegate.measurement.choices import GroupBy, Period
 from servicegate.measurement.models import Clock
 from servicegate.operations.selectors import tickets_visible_to
+from servicegate.promises.api import AttainmentOut as FiguresOut
 
 router = Router(tags=["measurement"])
 
@@ -52,16 +53,14 @@ class ClockOut(Schema):
     cause: str
 
 
-class AttainmentOut(Schema):
+class AttainmentOut(FiguresOut):
     group: str
     period: date | None
-    n: int
-    met: int
-    rate: float | None
-    ci_low: float
-    ci_high: float
-    level: float | None
-    kept: bool | None
+
+
+def attainment_figures(row: selectors.Attainment) -> dict[str, Any]:
+    """One attainment row as the API gives it (with ``kept`` and ``coverage``)."""
+    return {**row.__dict__, "kept": row.kept, "coverage": row.coverage}
 
 
 @router.get("/tickets/{ticket_id}/clocks", response=list[ClockOut])
@@ -77,14 +76,19 @@ def ticket_clocks(request: HttpRequest, ticket_id: int) -> list[Clock]:
 def attainment(
     request: HttpRequest, group_by: str = "promise", period: str = "", promise: int | None = None
 ) -> list[dict[str, Any]]:
-    """Attainment of decided clocks with 95 % Wilson intervals, grouped (and per period)."""
+    """Attainment of decided clocks with 95 % Wilson intervals, grouped (and per period).
+
+    Over all time each row also gives the clocks that never started (``not_started``),
+    the tickets in scope and ``coverage`` = decided clocks / tickets in scope; per period
+    these three are null.
+    """
     _require_read(request)
     if group_by not in GroupBy.values:
         raise HttpError(422, f"group_by must be one of: {', '.join(GroupBy.values)}.")
     if period and period not in Period.values:
         raise HttpError(422, f"period must be one of: {', '.join(Period.values)}.")
     rows = selectors.attainment(group_by=group_by, period=period or None, promise=promise)
-    return [{**r.__dict__, "kept": r.kept} for r in rows]
+    return [attainment_figures(r) for r in rows]
 
 
 @router.get("/at-risk", response=list[ClockOut])

@@ -33,7 +33,6 @@ from servicegate.engines.calendars import Calendar, twenty_four_seven
 from servicegate.engines.clocks import NONE
 from servicegate.measurement import evaluation
 from servicegate.measurement.frames import (
-    EventFrame,
     IntArray,
     TicketFrame,
     load_events,
@@ -41,10 +40,10 @@ from servicegate.measurement.frames import (
 )
 from servicegate.measurement.rules import (
     PRIORITY_NAMES,
-    STATUS_CODE,
     Terms,
     calendar_of,
     clock_rules,
+    starts_at_opening,
 )
 from servicegate.operations.choices import TicketStatus
 from servicegate.operations.models import Ticket, TicketEvent
@@ -135,22 +134,6 @@ def _terms(c: Candidate) -> Terms:
     )
 
 
-def with_opening(tickets: TicketFrame, events: EventFrame) -> EventFrame:
-    """``events`` plus a *new* event at ``opened_at`` for every ticket whose first event
-    comes later (or that has none), so that a clock without start statuses starts at the
-    opening. Imported logs often record their first row minutes after the opening."""
-    first = np.full(len(tickets), np.iinfo(np.int64).max, dtype=np.int64)
-    row = np.searchsorted(tickets.id, events.ticket)
-    np.minimum.at(first, row, events.at)
-    add = np.flatnonzero(tickets.opened < first)
-    ticket = np.concatenate([tickets.id[add], events.ticket])
-    at = np.concatenate([tickets.opened[add], events.at])
-    status = np.concatenate([np.full(add.size, STATUS_CODE["new"]), events.status])
-    priority = np.concatenate([np.full(add.size, -1), events.priority])
-    order = np.lexsort((np.arange(ticket.size), at, ticket))
-    return EventFrame(ticket[order], at[order], status[order], priority[order])
-
-
 def discover(*, source: str | None = None, now: datetime | None = None) -> dict[str, Any]:
     """``{"tickets", "agreement", "first_opened", "rules": [...]}`` for tickets with a
     recorded outcome (``first_opened``: ISO date of the earliest opening)."""
@@ -161,15 +144,17 @@ def discover(*, source: str | None = None, now: datetime | None = None) -> dict[
     frame = load_tickets(tickets)
     if not len(frame):
         return {"tickets": 0, "agreement": None, "first_opened": None, "rules": []}
-    logged = load_events(TicketEvent.objects.filter(ticket__in=tickets.values("pk")))
-    events = {"opened": with_opening(frame, logged), "new": logged}
+    events = load_events(TicketEvent.objects.filter(ticket__in=tickets.values("pk")))
     rows = np.arange(len(frame))
     met = frame.made_sla == 1
     best: dict[int, tuple[int, int, Candidate]] = {}
     for cand in candidates():
+        terms = _terms(cand)
         response = cand.clock.metric == Metric.FIRST_RESPONSE
-        s = evaluation.subset(frame, events[cand.start], rows, response=response)
-        b = evaluation.evaluate(s, clock_rules(_terms(cand), cand.calendar), cand.calendar, at)
+        s = evaluation.subset(
+            frame, events, rows, response=response, opened=starts_at_opening(terms)
+        )
+        b = evaluation.evaluate(s, clock_rules(terms, cand.calendar), cand.calendar, at)
         stopped = b.stopped_at != NONE
         for prio in np.unique(frame.priority).tolist():
             sel = (frame.priority == prio) & stopped

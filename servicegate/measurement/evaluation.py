@@ -10,7 +10,13 @@ from servicegate.engines.calendars import Calendar
 from servicegate.engines.clocks import NONE, ClockBatch, ClockRules, EventTable, evaluate_clocks
 from servicegate.measurement.choices import BreachCause
 from servicegate.measurement.frames import EventFrame, IntArray, TicketFrame
-from servicegate.measurement.rules import PRIORITY_NAMES, RESPONDED, STATUS_CODE, STATUS_NAMES
+from servicegate.measurement.rules import (
+    OPENED,
+    PRIORITY_NAMES,
+    RESPONDED,
+    STATUS_CODE,
+    STATUS_NAMES,
+)
 
 # Status → where the time went, for breach causes.
 _CAUSE_OF_STATUS = {
@@ -42,11 +48,20 @@ class Subset:
     table: EventTable
 
 
-def subset(tickets: TicketFrame, events: EventFrame, rows: IntArray, *, response: bool) -> Subset:
+def subset(
+    tickets: TicketFrame,
+    events: EventFrame,
+    rows: IntArray,
+    *,
+    response: bool,
+    opened: bool = False,
+) -> Subset:
     """Events of the tickets ``rows`` as an engine table (ticket index = position in rows).
 
-    For response metrics the ticket's ``responded_at`` is added as a ``responded`` event
-    and everything after the first work-started status is dropped.
+    With ``opened`` each ticket's ``opened_at`` is added as an ``opened`` event, first
+    among the events at that instant (the engine keeps the order of ties). For response
+    metrics the ticket's ``responded_at`` is added as a ``responded`` event and
+    everything after the first work-started status is dropped.
     """
     local = np.full(len(tickets), -1, dtype=np.int64)
     local[rows] = np.arange(rows.size)
@@ -55,6 +70,8 @@ def subset(tickets: TicketFrame, events: EventFrame, rows: IntArray, *, response
     pick = (tickets.id[ev_row] == events.ticket) & (local[ev_row] >= 0)
     t, at = local[ev_row[pick]], events.at[pick]
     status, prio = events.status[pick], events.priority[pick]
+    if opened:
+        t, at, status, prio = _with_opening(tickets.opened[rows], t, at, status, prio)
     if response:
         responded = tickets.responded[rows]
         has = responded != NONE
@@ -68,6 +85,19 @@ def subset(tickets: TicketFrame, events: EventFrame, rows: IntArray, *, response
     status = np.where(status < 0, STATUS_CODE["other"], status)
     table = EventTable(t, at, status, prio, STATUS_NAMES, PRIORITY_NAMES, int(rows.size))
     return Subset(rows, table)
+
+
+def _with_opening(
+    opened: IntArray, t: IntArray, at: IntArray, status: IntArray, prio: IntArray
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """The events with an ``opened`` event per ticket put in front (unsorted)."""
+    has = np.flatnonzero(opened != NONE)
+    return (
+        np.concatenate([has, t]),
+        np.concatenate([opened[has], at]),
+        np.concatenate([np.full(has.size, STATUS_CODE[OPENED]), status]),
+        np.concatenate([np.full(has.size, -1), prio]),
+    )
 
 
 def _until_first_response(

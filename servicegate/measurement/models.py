@@ -94,6 +94,13 @@ class Clock(models.Model):
             ),
             # attainment of one promise over periods
             models.Index(fields=["promise", "decided_at"], name="clock_attainment_idx"),
+            # clocks not decided yet (running, paused, not started): the scope and coverage
+            # of attainment count them without reading the decided ones
+            models.Index(
+                fields=["promise"],
+                name="clock_undecided_idx",
+                condition=models.Q(decided_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,10 @@
 
 * Status lists of the promise hold ``TicketStatus`` values; unknown values are dropped.
   ``cancelled`` always stops a clock (a cancelled ticket needs no more work).
+* **Start**: with no start statuses (the default) the clock starts when the ticket is
+  opened (``opened_at``, a synthetic ``opened`` event), whatever statuses the ticket
+  system recorded; naming start statuses is an explicit choice, and a ticket that never
+  reaches one keeps a clock that has not started (counted as such in attainment).
 * **First response** (and **update interval**, measured as the time to the first
   update) stop at the first status that shows work has started — ``in_progress``, any
   ``awaiting_*``, ``resolved``, ``closed``, ``cancelled`` — or at the ticket's
@@ -28,7 +32,8 @@ from servicegate.promises.choices import Metric, PromiseState, TargetUnit
 from servicegate.promises.models import Promise
 
 RESPONDED = "responded"  # synthetic status at a ticket's responded_at
-STATUS_NAMES: tuple[str, ...] = (*TicketStatus.values, RESPONDED)
+OPENED = "opened"  # synthetic status at a ticket's opened_at (the default start)
+STATUS_NAMES: tuple[str, ...] = (*TicketStatus.values, RESPONDED, OPENED)
 STATUS_CODE = {name: i for i, name in enumerate(STATUS_NAMES)}
 PRIORITY_NAMES: tuple[str, ...] = ("P1", "P2", "P3", "P4")
 
@@ -123,6 +128,11 @@ def _known(statuses: tuple[str, ...]) -> frozenset[str]:
     return frozenset(s for s in statuses if s in STATUS_CODE)
 
 
+def starts_at_opening(terms: Terms) -> bool:
+    """Whether the clock starts when the ticket is opened (no start status named)."""
+    return not _known(terms.start_statuses)
+
+
 def clock_rules(terms: Terms, cal: Calendar) -> ClockRules:
     """The engine's rules for ``terms`` (see the module docstring)."""
     if terms.metric in RESPONSE_METRICS:
@@ -130,7 +140,7 @@ def clock_rules(terms: Terms, cal: Calendar) -> ClockRules:
     else:
         stop = _known(terms.stop_statuses) | {TicketStatus.CANCELLED}
     return ClockRules(
-        start_statuses=_known(terms.start_statuses),
+        start_statuses=_known(terms.start_statuses) or frozenset({OPENED}),
         pause_statuses=_known(terms.pause_statuses) - stop,
         stop_statuses=frozenset(stop),
         reopen=terms.reopen,

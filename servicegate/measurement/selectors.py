@@ -9,9 +9,9 @@ and monthly ``ClockGroupSummary``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -28,8 +28,10 @@ from django.utils import timezone
 from servicegate.core.permissions import has_capability
 from servicegate.engines.attainment import wilson_interval
 from servicegate.measurement.choices import OPEN_STATES, GroupBy, Period
+from servicegate.measurement.coverage import undecided_counts, undecided_counts_per_promise
 from servicegate.measurement.models import Clock, ClockGroupSummary, ClockSummary
 from servicegate.measurement.rules import calendar_of
+from servicegate.operations.choices import Channel, TicketStatus
 from servicegate.operations.models import Ticket
 from servicegate.promises.models import Promise
 
@@ -109,6 +111,26 @@ class Attainment:
     ci_low: float
     ci_high: float
     level: float | None  # promised attainment (fraction), if one applies
+    # Over all time only (None in per-period rows): clocks in scope that never started,
+    # and all clocks in scope (decided, running, paused or not started).
+    not_started: int | None = None
+    in_scope: int | None = None
+
+    @property
+    def coverage(self) -> float | None:
+        """Decided clocks / tickets in scope; None per period or without a scope."""
+        if not self.in_scope:
+            return None
+        return self.n / self.in_scope
+
+    @property
+    def level_percent(self) -> float | None:
+        return None if self.level is None else 100 * self.level
+
+    @property
+    def coverage_percent(self) -> float | None:
+        coverage = self.coverage
+        return None if coverage is None else 100 * coverage
 
     @property
     def percents(self) -> tuple[float, float, float] | None:
@@ -140,6 +162,16 @@ def period_start(day: date, period: str) -> date:
     return date(day.year, day.month, 1)
 
 
+def current_period(period: str, now: datetime | None = None) -> date:
+    """The first day of the period (UTC) that is still running: it is incomplete."""
+    return period_start((now or timezone.now()).astimezone(UTC).date(), period)
+
+
+def is_partial(row: Attainment, period: str | None, now: datetime | None = None) -> bool:
+    """Whether ``row`` is of the current, incomplete period."""
+    return bool(period) and row.period == current_period(str(period), now)
+
+
 # Groupings the daily summary can answer (it keeps promise, day, priority and channel).
 SUMMARY_FIELDS: dict[str, str] = {
     GroupBy.PROMISE: "promise_id",
@@ -151,21 +183,73 @@ SUMMARY_FIELDS: dict[str, str] = {
 
 
 def attainment(
-    *, group_by: str = GroupBy.PROMISE, period: str | None = None, promise: int | None = None
+    *,
+    group_by: str = GroupBy.PROMISE,
+    period: str | None = None,
+    promise: int | Sequence[int] | None = None,
 ) -> list[Attainment]:
     """Attainment per group (and period), aggregated in SQL.
 
     From the daily summary where it keeps the grouping (a few thousand rows), else from
     the summary per customer and team by week and month. Both give what grouping the
     clocks themselves gives; the promised level of a group is the mean over its clocks.
+    Over all time (no ``period``) each row also counts the clocks not started and the
+    tickets in scope (``measurement.coverage``); a group whose clocks are all undecided
+    gets a row with no decided clocks, so that it does not vanish.
     """
     if group_by in SUMMARY_FIELDS:
-        return _attainment_from_summary(group_by, period, promise)
-    return _attainment_from_groups(group_by, period, promise)
+        rows = _attainment_from_summary(group_by, period, promise)
+    else:
+        rows = _attainment_from_groups(group_by, period, promise)
+    if period:
+        return rows
+    ids = [promise] if isinstance(promise, int) else promise
+    return _with_scope(rows, undecided_counts(group_by, ids), group_by)
+
+
+def _with_scope(
+    rows: list[Attainment], counts: dict[str, tuple[int, int]], group_by: str
+) -> list[Attainment]:
+    out = []
+    for r in rows:
+        undecided, not_started = counts.pop(r.group, (0, 0))
+        out.append(replace(r, not_started=not_started, in_scope=r.n + undecided))
+    levels: dict[str, float] = {}
+    if group_by == GroupBy.PROMISE and counts:
+        found = Promise.objects.filter(pk__in=[int(g) for g in counts if g.isdigit()])
+        levels = {
+            str(pk): float(v) / 100 for pk, v in found.values_list("pk", "attainment_percent")
+        }
+    for group, (undecided, not_started) in sorted(counts.items()):
+        blank = attainment_of(group, None, 0, 0, levels.get(group))
+        out.append(replace(blank, not_started=not_started, in_scope=undecided))
+    return out
+
+
+def worst_first(rows: list[Attainment]) -> list[Attainment]:
+    """Groups by their attainment over the rows, worst first (groups with no decided clock
+    last), each group's periods in time order."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in rows:
+        totals[r.group][0] += r.met
+        totals[r.group][1] += r.n
+
+    def key(r: Attainment) -> tuple[bool, float, str, date]:
+        met, n = totals[r.group]
+        return (n == 0, met / n if n else 0.0, r.group, r.period or date.min)
+
+    return sorted(rows, key=key)
+
+
+def promise_attainment(promise_ids: Sequence[int]) -> dict[int, Attainment]:
+    """Attainment of each promise over all its clocks (the figures of
+    ``attainment(group_by="promise", promise=id)``); promises without clocks are absent."""
+    rows = attainment(group_by=GroupBy.PROMISE, promise=list(promise_ids))
+    return {int(r.group): r for r in rows if r.group.isdigit()}
 
 
 def _attainment_from_summary(
-    group_by: str, period: str | None, promise: int | None
+    group_by: str, period: str | None, promise: int | Sequence[int] | None
 ) -> list[Attainment]:
     cells = ClockSummary.objects.all()
     if period:
@@ -180,7 +264,7 @@ GROUP_SUMMARY_FIELDS: dict[str, str] = {
 
 
 def _attainment_from_groups(
-    group_by: str, period: str | None, promise: int | None
+    group_by: str, period: str | None, promise: int | Sequence[int] | None
 ) -> list[Attainment]:
     cells = ClockGroupSummary.objects.filter(period="week" if period == Period.WEEK else "month")
     if period:
@@ -189,12 +273,14 @@ def _attainment_from_groups(
 
 
 def _attainment_of_cells(
-    cells: QuerySet[Any], field: str, period: str | None, promise: int | None
+    cells: QuerySet[Any], field: str, period: str | None, promise: int | Sequence[int] | None
 ) -> list[Attainment]:
     """Attainment per ``field`` (and ``period_start``) over summary rows (``n``, ``met``);
     the promised level weighted by each row's clocks."""
-    if promise is not None:
+    if isinstance(promise, int):
         cells = cells.filter(promise_id=promise)
+    elif promise is not None:
+        cells = cells.filter(promise_id__in=list(promise))
     keys = [field, "period_start"] if period else [field]
     rows = (
         cells.values(*keys)
@@ -358,6 +444,16 @@ class Breach:
     waiting_hours: float
     channel: str
 
+    @property
+    def hours_by_status_label(self) -> list[tuple[str, float]]:
+        """Hours per status, each status by its label (for display)."""
+        labels = dict(TicketStatus.choices)
+        return [(str(labels.get(s, s)), h) for s, h in self.status_hours.items()]
+
+    @property
+    def channel_label(self) -> str:
+        return str(dict(Channel.choices).get(self.channel, self.channel or "–"))
+
 
 def breaches(*, promise: Promise, limit: int = 25) -> list[Breach]:
     """The latest breaches of ``promise`` with time per status (two queries)."""
@@ -392,8 +488,9 @@ def ticket_clocks(ticket: Ticket) -> list[Clock]:
 
 
 def measured_promises() -> list[Promise]:
-    """Promises that carry clocks, by id."""
-    ids = ClockSummary.objects.values_list("promise_id", flat=True).distinct()
+    """Promises that carry clocks (decided ones, or only undecided ones), by id."""
+    ids = set(ClockSummary.objects.values_list("promise_id", flat=True).distinct())
+    ids |= set(undecided_counts_per_promise())
     return list(
         Promise.objects.filter(pk__in=ids)
         .select_related("segment", "product", "customer", "contract")

@@ -48,6 +48,7 @@ from servicegate.measurement.rules import (
     Terms,
     calendar_of,
     clock_rules,
+    starts_at_opening,
 )
 from servicegate.measurement.selectors import can_recompute
 from servicegate.measurement.timelines import EVENT_FIELDS, ticket_inputs
@@ -211,8 +212,15 @@ def _evaluate(
         p = scope.promises[i]
         rows = np.flatnonzero(covered)
         cal = calendar_of(p.calendar)
-        s = evaluation.subset(frame, events, rows, response=p.metric in RESPONSE_METRICS)
-        batch = evaluation.evaluate(s, clock_rules(Terms.of(p), cal), cal, now)
+        terms = Terms.of(p)
+        s = evaluation.subset(
+            frame,
+            events,
+            rows,
+            response=p.metric in RESPONSE_METRICS,
+            opened=starts_at_opening(terms),
+        )
+        batch = evaluation.evaluate(s, clock_rules(terms, cal), cal, now)
         batches.append(Rows.of(p.pk, p.metric, frame, rows, batch, causes, label_hash))
     return batches
 

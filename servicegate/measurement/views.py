@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from servicegate.catalog.models import Segment
@@ -18,6 +19,7 @@ from servicegate.measurement import selectors, services
 from servicegate.measurement.choices import BreachCause, GroupBy, Period
 from servicegate.measurement.forms import WhatIfForm
 from servicegate.measurement.whatif import whatif_replay
+from servicegate.operations.choices import Channel
 from servicegate.promises.models import Promise
 
 
@@ -43,14 +45,32 @@ TREND_PERIODS = {Period.WEEK: 52, Period.MONTH: 24, Period.QUARTER: 12}
 
 
 def _trend_chart(promises: list[Promise], period: str) -> str:
+    """Attainment per period; the current, incomplete period is a dot of its own (a line
+    would draw its few decided clocks as a collapse) and its label says so."""
     periods, per = selectors.trend(promises=promises, period=period)
     keep = TREND_PERIODS.get(Period(period), len(periods))
+    current = selectors.current_period(period)
+    partial = bool(periods) and periods[-1] == current
     labels = [_label(d, period) for d in periods][-keep:]
+    if partial:
+        n = sum(per[p.pk][-1].n for p in promises[:4])
+        partial_label = ngettext(
+            "%(period)s (partial: %(n)s clock)", "%(period)s (partial: %(n)s clocks)", n
+        )
+        labels[-1] = partial_label % {"period": labels[-1], "n": n}
     series: list[tuple[str, list[float | None]]] = []
     levels: list[str] = []
+    dots: list[str] = []
     for p in promises[:4]:
-        values = [None if a.rate is None else round(100 * a.rate, 1) for a in per[p.pk]]
-        series.append((str(p)[:40], values[-keep:]))
+        values = [None if a.rate is None else round(100 * a.rate, 1) for a in per[p.pk]][-keep:]
+        if partial:
+            name = _("%(name)s, current period (partial)") % {"name": str(p)[:30]}
+            dots.append(name)
+            gaps: list[float | None] = [None] * (len(values) - 1)
+            series.append((str(p)[:40], [*values[:-1], None]))
+            series.append((name, [*gaps, values[-1]]))
+        else:
+            series.append((str(p)[:40], values))
         level = _("Promised: %(name)s") % {"name": str(p)[:30]}
         levels.append(level)
         series.append((level, [float(p.attainment_percent)] * len(labels)))
@@ -61,6 +81,7 @@ def _trend_chart(promises: list[Promise], period: str) -> str:
         percent=True,
         y_title="%",
         dashed=levels,
+        dots_only=dots,
     )
 
 
@@ -101,6 +122,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "measurement/dashboard.html", context)
 
 
+def _group_name(group_by: str, group: str, promise_names: dict[str, str]) -> str:
+    """A group as the reader names it: a promise by its statement, a channel by its label."""
+    if group_by == GroupBy.PROMISE:
+        return promise_names.get(group, group)
+    if group_by == GroupBy.CHANNEL:
+        return str(dict(Channel.choices).get(group, group))
+    return group
+
+
+class AttainmentLine(NamedTuple):
+    """A row of the attainment table: names to show, the figures, whether the period is
+    the current, incomplete one."""
+
+    group: str
+    period: str
+    row: selectors.Attainment
+    partial: bool
+
+
 MAX_ATTAINMENT_ROWS = 1000  # rows on the page; the CSV has them all
 
 
@@ -127,13 +167,15 @@ def attainment_view(request: HttpRequest) -> HttpResponse:
         promise=int(filters["promise"]) if filters["promise"] else None,
     )
     names = {str(p.pk): f"{p} – {p.scope}" for p in promises}
+    period = filters["period"]
     table = [
-        (
-            names.get(r.group, r.group) if filters["group_by"] == GroupBy.PROMISE else r.group,
-            _label(r.period, filters["period"]) if r.period else "",
+        AttainmentLine(
+            _group_name(filters["group_by"], r.group, names),
+            _label(r.period, period) if r.period else "",
             r,
+            selectors.is_partial(r, period),
         )
-        for r in rows
+        for r in selectors.worst_first(rows)
     ]
     if request.GET.get("format") == "csv":
         return _attainment_csv(table)
@@ -153,12 +195,27 @@ def attainment_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _attainment_csv(table: list[tuple[str, str, selectors.Attainment]]) -> HttpResponse:
+def _attainment_csv(table: list[AttainmentLine]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="attainment.csv"'
     writer = csv.writer(response)
-    writer.writerow(["group", "period", "decided", "met", "rate", "ci_low", "ci_high", "level"])
-    for group, period, r in table:
+    writer.writerow(
+        [
+            "group",
+            "period",
+            "decided",
+            "met",
+            "rate",
+            "ci_low",
+            "ci_high",
+            "level",
+            "not_started",
+            "in_scope",
+            "coverage",
+            "partial",
+        ]
+    )
+    for group, period, r, partial in table:
         writer.writerow(
             [
                 group,
@@ -169,6 +226,10 @@ def _attainment_csv(table: list[tuple[str, str, selectors.Attainment]]) -> HttpR
                 f"{r.ci_low:.4f}",
                 f"{r.ci_high:.4f}",
                 "" if r.level is None else f"{r.level:.4f}",
+                "" if r.not_started is None else r.not_started,
+                "" if r.in_scope is None else r.in_scope,
+                "" if r.coverage is None else f"{r.coverage:.4f}",
+                "yes" if partial else "",
             ]
         )
     return response
@@ -209,7 +270,11 @@ def promise_measurement(request: HttpRequest, promise_id: int) -> HttpResponse:
         "measurement/promise.html",
         {
             "promise": promise,
-            "rows": [(r, _label(r.period, period) if r.period else "") for r in rows],
+            "rows": [
+                (r, _label(r.period, period) if r.period else "", selectors.is_partial(r, period))
+                for r in rows
+            ],
+            "overall": selectors.promise_attainment([promise.pk]).get(promise.pk),
             "period": period,
             "periods": Period.choices,
             "breaches": selectors.breaches(promise=promise),

@@ -16,7 +16,13 @@ from servicegate.measurement import evaluation
 from servicegate.measurement.choices import Period
 from servicegate.measurement.frames import load_events, load_tickets
 from servicegate.measurement.models import Clock
-from servicegate.measurement.rules import RESPONSE_METRICS, Terms, calendar_of, clock_rules
+from servicegate.measurement.rules import (
+    RESPONSE_METRICS,
+    Terms,
+    calendar_of,
+    clock_rules,
+    starts_at_opening,
+)
 from servicegate.measurement.selectors import Attainment, _pair, attainment_of, period_start
 from servicegate.operations.models import Ticket, TicketEvent
 from servicegate.promises.models import Promise
@@ -88,7 +94,13 @@ def whatif_replay(
     events = load_events(TicketEvent.objects.filter(ticket_id__in=ids))
     cal = calendar_of(terms.calendar)
     rows = np.arange(len(frame))
-    s = evaluation.subset(frame, events, rows, response=terms.metric in RESPONSE_METRICS)
+    s = evaluation.subset(
+        frame,
+        events,
+        rows,
+        response=terms.metric in RESPONSE_METRICS,
+        opened=starts_at_opening(terms),
+    )
     b = evaluation.evaluate(s, clock_rules(terms, cal), cal, at)
     outcome = np.where(b.breached, b.breach_at, np.where(b.stopped_at != NONE, b.stopped_at, NONE))
     done = outcome != NONE

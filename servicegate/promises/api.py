@@ -19,6 +19,7 @@ from servicegate.api.pagination import Pagination
 from servicegate.calendars.models import BusinessCalendar
 from servicegate.catalog.models import Segment, ServiceProduct
 from servicegate.core.permissions import require_capability
+from servicegate.core.promise_figures import promise_attainment
 from servicegate.operations.models import Customer
 from servicegate.promises import revision, services
 from servicegate.promises.models import AuditEntry, Contract, GateDefinition, GateReview, Promise
@@ -93,6 +94,32 @@ class PromiseOut(Schema):
     @staticmethod
     def resolve_made_by(obj: Promise) -> str:
         return obj.made_by.get_username()
+
+
+class AttainmentOut(Schema):
+    """Measured attainment over all clocks (a promise's; each row of ``/attainment``):
+    decided clocks (``n``) and met, the rate with its 95 % Wilson interval, the promised
+    level and whether it is kept, the clocks that never started, the tickets in scope
+    and the decided share of them (``coverage``)."""
+
+    n: int
+    met: int
+    rate: float | None
+    ci_low: float
+    ci_high: float
+    level: float | None
+    kept: bool | None
+    not_started: int | None
+    in_scope: int | None
+    coverage: float | None
+
+
+class PromiseDetailOut(PromiseOut):
+    attainment: AttainmentOut | None
+
+    @staticmethod
+    def resolve_attainment(obj: Promise) -> Any:
+        return promise_attainment([obj.pk]).get(obj.pk)
 
 
 class PromiseIn(Schema):
@@ -320,9 +347,10 @@ def promise_create(request: HttpRequest, payload: PromiseIn) -> Status[Any]:
     return Status(201, promise_list().get(pk=promise.pk))
 
 
-@router.get("/promises/{promise_id}", response={200: PromiseOut, **ERRORS})
+@router.get("/promises/{promise_id}", response={200: PromiseDetailOut, **ERRORS})
 def promise_detail(request: HttpRequest, promise_id: int) -> Promise:
-    """One promise."""
+    """One promise, with its measured attainment (null while it has no clocks): the
+    figures of ``/attainment?promise={id}``."""
     require_capability(request.user, "view_servicegate")
     return get_object_or_404(promise_list(), pk=promise_id)
 

@@ -5,6 +5,13 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from servicegate.operations.choices import TicketStatus
+
+#: The statuses a promise's clock may start, pause or stop on: those of the
+#: organisation's tickets (imports map their source statuses onto them), by label.
+CLOCK_STATUS_CHOICES = [(s.value, s.label) for s in TicketStatus if s != TicketStatus.OTHER]
+CLOCK_STATUSES = frozenset(value for value, _label in CLOCK_STATUS_CHOICES)
+
 
 class Metric(models.TextChoices):
     """What a promise measures."""

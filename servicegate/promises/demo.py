@@ -182,6 +182,7 @@ def build(ctx: DemoContext) -> None:
     promises = [_promise(ctx, spec, products, calendars, contracts, users) for spec in PROMISES]
     promises += [_promise(ctx, spec, products, calendars, [], users) for spec in SEGMENT_PROMISES]
     promises.append(_revision(promises, users["sales"]))
+    _spread_history(ctx, promises)
     ctx.objects.update(products=products, promises=promises, contracts=contracts)
     ctx.report(
         f"demo: {len(products)} products, {len(promises)} promises, {len(contracts)} contracts"
@@ -342,3 +343,50 @@ def _decide_g1(promise: Promise, manager: User, *, reject: bool) -> None:
         evidence="Comparable promises attained 96.8 % over the last 12 months.",
         comments="Feasible.",
     )
+
+
+def _spread_history(ctx: DemoContext, promises: list[Promise]) -> None:
+    """Spread each promise's history over the past months (the demo makes it in one go):
+    each entry 2–20 days after the one before, the last 1–30 days ago;
+    ``state_changed_at`` follows its last transition, its reviews their entries."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from servicegate.promises.models import AuditEntry, GateReview
+
+    now = timezone.now()
+    kinds = ContentType.objects.get_for_models(Promise, GateReview)
+    for promise in promises:
+        reviews = list(GateReview.objects.filter(promise=promise).order_by("pk"))
+        entries = list(
+            AuditEntry.objects.filter(content_type=kinds[Promise], object_id=promise.pk)
+            | AuditEntry.objects.filter(
+                content_type=kinds[GateReview], object_id__in=[r.pk for r in reviews]
+            )
+        )
+        entries.sort(key=lambda e: (e.at, e.pk))
+        gaps = [
+            dt.timedelta(days=int(ctx.rng.integers(2, 20)), hours=int(ctx.rng.integers(8)))
+            for _entry in entries
+        ]
+        at = now - sum(gaps, dt.timedelta(days=int(ctx.rng.integers(1, 30))))
+        for entry, gap in zip(entries, gaps, strict=True):
+            entry.at = at
+            at += gap
+        AuditEntry.objects.bulk_update(entries, ["at"])
+        moved = [e.at for e in entries if e.action == "transition" and e.object_id == promise.pk]
+        if entries:
+            Promise.objects.filter(pk=promise.pk).update(
+                created_at=entries[0].at, state_changed_at=moved[-1] if moved else entries[0].at
+            )
+        for review in reviews:
+            mine = [
+                e.at
+                for e in entries
+                if (e.content_type_id == kinds[GateReview].pk and e.object_id == review.pk)
+                or (e.changes or {}).get("review") == [None, review.pk]
+            ]
+            if mine:
+                GateReview.objects.filter(pk=review.pk).update(
+                    created_at=mine[0], decided_at=mine[-1] if review.decided_at else None
+                )

@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from servicegate.calendars.models import BusinessCalendar
 from servicegate.catalog.models import ServiceProduct
-from servicegate.promises.choices import Decision, EvidenceKind, PromiseState
+from servicegate.promises.choices import (
+    CLOCK_STATUS_CHOICES,
+    Decision,
+    EvidenceKind,
+    PromiseState,
+)
 from servicegate.promises.models import (
     PROMISE_FIELDS,
     Contract,
@@ -19,28 +24,31 @@ from servicegate.promises.models import (
     GateReview,
     Promise,
 )
+from servicegate.promises.models.promise import default_pause_statuses, default_stop_statuses
 
 
-class ListField(forms.CharField):
-    """A comma-separated list of names, stored as a JSON list."""
+class StatusesField(forms.MultipleChoiceField):
+    """Ticket statuses chosen from those of the organisation's tickets (never free text)."""
 
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, list):
-            return ", ".join(str(v) for v in value)
-        return value
+    widget = forms.CheckboxSelectMultiple
 
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value) or ""
-        return [part.strip() for part in text.split(",") if part.strip()]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=CLOCK_STATUS_CHOICES, required=False, **kwargs)
 
 
 class PromiseForm(forms.ModelForm[Promise]):
     """Propose or edit a promise; ``version`` detects concurrent edits."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    clock_start_statuses = ListField(label=_("Clock starts on"), required=False)
-    clock_pause_statuses = ListField(label=_("Clock pauses on"), required=False)
-    clock_stop_statuses = ListField(label=_("Clock stops on"), required=False)
+    clock_start_statuses = StatusesField(
+        label=_("Clock starts on"),
+        help_text=_(
+            "None chosen: the clock starts when the ticket is opened. Choose statuses only "
+            "if it should start later; tickets that never reach one are counted as not started."
+        ),
+    )
+    clock_pause_statuses = StatusesField(label=_("Clock pauses on"), initial=default_pause_statuses)
+    clock_stop_statuses = StatusesField(label=_("Clock stops on"), initial=default_stop_statuses)
 
     class Meta:
         model = Promise

@@ -71,7 +71,7 @@ def checklist_blockers(review: GateReview, decision: str) -> list[str]:
     evidenced = {e.criterion_id for e in evidence}
     blockers: list[str] = []
     for a in review.answers.all():
-        question = a.criterion.question
+        question = a.criterion.question_text
         if a.criterion.mandatory and a.answer == Answer.OPEN:
             blockers.append(_("Mandatory criterion not answered: %(q)s") % {"q": question})
         elif a.answer == Answer.NOT_APPLICABLE and not a.note.strip():
@@ -83,7 +83,7 @@ def checklist_blockers(review: GateReview, decision: str) -> list[str]:
         ):
             blockers.append(
                 _("Attach the evidence this criterion asks for (%(e)s): %(q)s")
-                % {"e": a.criterion.required_evidence, "q": question}
+                % {"e": a.criterion.evidence_text, "q": question}
             )
     if decision != Decision.FAIL and not evidence:
         blockers.append(_("No evidence attached yet."))

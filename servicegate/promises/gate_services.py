@@ -27,7 +27,7 @@ from servicegate.promises.models import (
     Promise,
 )
 from servicegate.promises.revision import retire_replaced
-from servicegate.promises.transitions import check_version, promise_gate_move
+from servicegate.promises.transitions import check_version, promise_gate_move, promise_transition
 
 GATE_FIELDS = (
     "order",
@@ -98,23 +98,71 @@ def gate_definition_update(
 def gate_criterion_save(
     *, gate: GateDefinition, by: Actor, criterion: GateCriterion | None = None, **fields: Any
 ) -> GateCriterion:
-    """Add a criterion to ``gate`` or change one (``define_gates``); retire, never delete."""
+    """Add a criterion to ``gate`` or change one (``define_gates``); retire, never delete.
+
+    Every change makes a new version of the gate. A criterion that decided reviews
+    answered is not changed in place: it is retired and a new one takes its place, so
+    that a decided review keeps the checklist it was decided under; open reviews move
+    to the new criterion (their answer kept unless the question changed).
+    """
     require_capability(by, "define_gates")
     with transaction.atomic():
-        target = criterion or GateCriterion(gate=gate)
-        before = snapshot(target, CRITERION_FIELDS) if criterion else {}
+        current_gate = GateDefinition.objects.select_for_update().get(pk=gate.pk)
+        if criterion is not None:  # as stored (a bound form may have changed the instance)
+            criterion = GateCriterion.objects.get(pk=criterion.pk, gate=current_gate)
+        before = snapshot(criterion, CRITERION_FIELDS) if criterion else {}
+        target = criterion or GateCriterion(gate=current_gate)
+        if criterion is not None and _decided_answers(criterion):
+            target = GateCriterion(gate=current_gate, **before)
         for name, value in fields.items():
             setattr(target, name, value)
         target.full_clean()
+        changes = diff(before, snapshot(target, CRITERION_FIELDS))
+        if criterion is not None and not changes:
+            return criterion
         target.save()
-        changes = {
-            f"criterion {target.pk}.{k}": v
-            for k, v in diff(before, snapshot(target, CRITERION_FIELDS)).items()
-        }
-        if changes:
-            action = AuditAction.UPDATE if criterion else AuditAction.CREATE
-            audit_record(obj=gate, by=by, action=action, changes=changes)
+        if criterion is not None and target.pk != criterion.pk:
+            _replace_criterion(criterion, target, keep_answers="question" not in changes)
+        else:
+            _answer_in_open_reviews(target)
+        current_gate.version += 1
+        current_gate.save(update_fields=["version"])
+        audit_record(
+            obj=current_gate,
+            by=by,
+            action=AuditAction.UPDATE if criterion else AuditAction.CREATE,
+            changes={f"criterion {target.pk}.{k}": v for k, v in changes.items()},
+        )
     return target
+
+
+def _decided_answers(criterion: GateCriterion) -> bool:
+    return (
+        CriterionAnswer.objects.filter(criterion=criterion)
+        .exclude(review__decision=Decision.OPEN)
+        .exists()
+    )
+
+
+def _replace_criterion(old: GateCriterion, new: GateCriterion, *, keep_answers: bool) -> None:
+    """Retire ``old``; the open reviews' answers to it answer ``new`` from now on."""
+    GateCriterion.objects.filter(pk=old.pk).update(is_active=False)
+    moved = CriterionAnswer.objects.filter(criterion=old, review__decision=Decision.OPEN)
+    if keep_answers:
+        moved.update(criterion=new)
+    else:
+        moved.update(criterion=new, answer="", note="")
+
+
+def _answer_in_open_reviews(criterion: GateCriterion) -> None:
+    """Open reviews of the gate get an empty answer to a new active criterion."""
+    if not criterion.is_active:
+        return
+    open_reviews = GateReview.objects.filter(gate_id=criterion.gate_id, decision=Decision.OPEN)
+    CriterionAnswer.objects.bulk_create(
+        [CriterionAnswer(review=r, criterion=criterion) for r in open_reviews],
+        ignore_conflicts=True,
+    )
 
 
 def _require_reviewer(review_gate: GateDefinition, promise: Promise | None, by: Actor) -> None:
@@ -132,7 +180,11 @@ def gate_review_open(
     promise: Promise | None = None,
     contract: Contract | None = None,
 ) -> GateReview:
-    """Open a review of ``promise`` (or ``contract``) at ``gate`` with an empty checklist."""
+    """Open a review of ``promise`` (or ``contract``) at ``gate`` with an empty checklist.
+
+    Opening the G4 review of a promise in service also puts it under review (the one
+    "G4 review" action; the plain transition is not offered as a button).
+    """
     _require_reviewer(gate, promise, by)
     review = GateReview(gate=gate, promise=promise, contract=contract, created_by=as_user(by))
     review.full_clean()
@@ -156,8 +208,10 @@ def gate_review_open(
             by=by,
             action=AuditAction.CREATE,
             changes={"review": [None, review.pk], "gate": [None, gate.code]},
-            comment=_("Opened the %(gate)s review.") % {"gate": gate.code},
         )
+        if promise is not None and gate.code == "G4" and promise.state == PromiseState.IN_SERVICE:
+            # one action: opening the G4 review puts the promise under review
+            promise_transition(promise=promise, to=PromiseState.UNDER_REVIEW, by=by)
     return review
 
 
@@ -325,8 +379,8 @@ def _move_promise(review: GateReview, promise: Promise, decision: str, by: Actor
         promise=promise,
         to=move,
         by=by,
-        comment=_("%(gate)s decided: %(d)s. %(note)s")
-        % {"gate": review.gate.code, "d": review.get_decision_display(), "note": note},
+        comment=note,
+        because={"gate": [None, review.gate.code], "decision": ["", decision]},
         counter_proposal=review.counter_proposal if decision == Decision.FAIL else None,
     )
     if moved.state == PromiseState.IN_SERVICE and moved.replaces_id is not None:

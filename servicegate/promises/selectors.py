@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -10,7 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicegate.promises.choices import Decision, PromiseState
+from servicegate.promises.choices import AuditAction, Decision, PromiseState
 from servicegate.promises.gate_rules import checklist_blockers
 from servicegate.promises.models import (
     AuditEntry,
@@ -116,20 +117,22 @@ BOARD_STATES = [s for s in PromiseState if s != PromiseState.RETIRED]
 
 
 def gate_board(now: dt.datetime | None = None) -> list[BoardColumn]:
-    """The gate board: one column per active state, cards oldest in stage first."""
+    """The gate board: one column per active state, cards oldest in stage first (the
+    time in stage from the history, see ``stage_entered``)."""
     now = now or timezone.now()
     open_reviews = Prefetch(
         "reviews",
         queryset=reviews_with_checklists(GateReview.objects.filter(decision=Decision.OPEN)),
         to_attr="open_reviews",
     )
-    promises = (
+    promises = list(
         Promise.objects.exclude(state=PromiseState.RETIRED)
         .select_related("product", "segment", "made_by", "customer")
         .prefetch_related(open_reviews)
         .order_by("state_changed_at")
     )
     columns = {s.value: BoardColumn(s.value, str(s.label), []) for s in BOARD_STATES}
+    entered = stage_entered(promises)
     for promise in promises:
         reviews: list[GateReview] = getattr(promise, "open_reviews", [])
         review = reviews[0] if reviews else None
@@ -140,9 +143,26 @@ def gate_board(now: dt.datetime | None = None) -> list[BoardColumn]:
         else:
             blockers = []
         columns[promise.state].cards.append(
-            BoardCard(promise, now - promise.state_changed_at, review, blockers)
+            BoardCard(promise, now - entered[promise.pk], review, blockers)
         )
     return list(columns.values())
+
+
+def stage_entered(promises: Sequence[Promise]) -> dict[int, dt.datetime]:
+    """When each promise entered its current state, from its history (one query): the
+    latest transition into that state, else its creation (a draft never moved)."""
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Promise),
+        object_id__in=[p.pk for p in promises],
+        action=AuditAction.TRANSITION,
+    ).order_by("at", "pk")
+    states = {p.pk: p.state for p in promises}
+    entered = {p.pk: p.created_at for p in promises}
+    for pk, at, changes in entries.values_list("object_id", "at", "changes"):
+        state = (changes or {}).get("state")
+        if isinstance(state, list) and len(state) == 2 and state[1] == states[pk]:
+            entered[pk] = at
+    return entered
 
 
 def gates_with_criteria() -> QuerySet[GateDefinition]:

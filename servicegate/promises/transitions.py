@@ -103,12 +103,29 @@ def promise_transition(
 
 
 def promise_gate_move(
-    *, promise: Promise, to: str, by: Actor, comment: str, counter_proposal: str | None = None
+    *,
+    promise: Promise,
+    to: str,
+    by: Actor,
+    comment: str,
+    because: dict[str, list[Any]],
+    counter_proposal: str | None = None,
 ) -> Promise:
-    """Move ``promise`` as its decided gate review says (called by the gate services)."""
+    """Move ``promise`` as its decided gate review says (called by the gate services).
+
+    ``because`` adds to the history entry what caused the step (the gate and the
+    decision of the review), as values, so that the history is worded when it is shown.
+    """
     current = Promise.objects.select_for_update().select_related("made_by").get(pk=promise.pk)
     _check_transition(current, to, by, plain=False)
-    return state_write(current, to=to, by=by, comment=comment, counter_proposal=counter_proposal)
+    return state_write(
+        current,
+        to=to,
+        by=by,
+        comment=comment,
+        counter_proposal=counter_proposal,
+        extra=because,
+    )
 
 
 def state_write(

@@ -10,9 +10,10 @@ from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from servicegate.core.permissions import capability_required, has_capability
+from servicegate.core.promise_figures import promise_attainment
 from servicegate.promises import lifecycle, selectors, services
 from servicegate.promises.forms import (
     ContractForm,
@@ -29,6 +30,7 @@ from servicegate.promises.models import (
     PROMISE_FIELDS,
     Contract,
     Evidence,
+    GateCriterion,
     GateDefinition,
     GateReview,
     Promise,
@@ -114,14 +116,21 @@ def promise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "promises/promise_form.html", {"form": form, "promise": promise})
 
 
+#: States a promise reaches by opening a gate review, not by a plain transition button.
+OPENED_BY_REVIEW = frozenset({"under_review"})
+
+
 def _detail_context(request: HttpRequest, promise: Promise) -> dict[str, Any]:
     transitions = [
         t
         for t in lifecycle.next_from(promise.state)
-        if services.may_transition(promise, t.target, request.user)
+        if t.target not in OPENED_BY_REVIEW
+        and services.may_transition(promise, t.target, request.user)
     ]
+    reviews = list(reviews_of_promise(promise))
+    open_reviews = {r.gate_id: r for r in reviews if r.is_open}
     gates = [
-        g
+        (g, open_reviews.get(g.pk))
         for g in GateDefinition.objects.filter(is_active=True)
         if has_capability(request.user, gate_capability(g))
         and promise.made_by_id != request.user.pk
@@ -130,7 +139,8 @@ def _detail_context(request: HttpRequest, promise: Promise) -> dict[str, Any]:
         "promise": promise,
         "transitions": transitions,
         "next_sentence": lifecycle.describe_next(promise.state),
-        "reviews": reviews_of_promise(promise),
+        "reviews": reviews,
+        "attainment": promise_attainment([promise.pk]).get(promise.pk),
         "history": promise_history(promise),
         "gates": gates,
         "can_edit": promise.state in services.EDITABLE_STATES
@@ -251,15 +261,28 @@ def _can_revise(request: HttpRequest, promise: Promise | None) -> bool:
 
 @capability_required("view_servicegate")
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A gate review: checklist answers, evidence and the decision."""
+    """A gate review: checklist answers, evidence and the decision.
+
+    The evidence and decision forms post here (``action``), so that a page shown again
+    with its errors keeps this address and reloading it shows the review.
+    """
+    if request.method == "POST":
+        action = {"evidence": review_evidence, "decide": review_decide}.get(
+            request.POST.get("action", "")
+        )
+        if action is None:
+            return redirect("promises:review", pk=pk)
+        return action(request, pk)
     review = get_object_or_404(reviews_with_checklists(GateReview.objects.all()), pk=pk)
     return render(request, "promises/review_detail.html", _review_context(request, review))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @capability_required("view_servicegate")
 def review_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the checklist answers of a review."""
+    if request.method != "POST":  # a reload of this address: show the review
+        return redirect("promises:review", pk=pk)
     review = get_object_or_404(GateReview, pk=pk)
     answers = {
         a.criterion_id: (
@@ -277,10 +300,12 @@ def review_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("promises:review", pk=pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @capability_required("view_servicegate")
 def review_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach evidence (text, link or file) to a review."""
+    if request.method != "POST":
+        return redirect("promises:review", pk=pk)
     review = get_object_or_404(reviews_with_checklists(GateReview.objects.all()), pk=pk)
     form = EvidenceForm(request.POST, request.FILES, review=review)
     if form.is_valid():
@@ -306,10 +331,12 @@ def review_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "promises/review_detail.html", ctx, status=422)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @capability_required("view_servicegate")
 def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Decide a review; G1, G3 and G4 decisions can move the promise (DECISION_MOVES)."""
+    if request.method != "POST":
+        return redirect("promises:review", pk=pk)
     review = get_object_or_404(reviews_with_checklists(GateReview.objects.all()), pk=pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -354,17 +381,32 @@ def contract_new(request: HttpRequest) -> HttpResponse:
     return render(request, "promises/contract_form.html", {"form": form})
 
 
+def _criterion_of(gate: GateDefinition, pk: str | None) -> GateCriterion | None:
+    """The gate's criterion named by ``pk`` (to edit), or None (to add one)."""
+    if not pk or not pk.isdigit():
+        return None
+    return get_object_or_404(GateCriterion, pk=int(pk), gate=gate)
+
+
 @capability_required("define_gates")
 def gate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a gate definition and add checklist criteria (gates are retired, not deleted)."""
     gate = get_object_or_404(GateDefinition, pk=pk)
     form = GateForm(request.POST or None, instance=gate, initial={"version": gate.version})
-    criterion_form = CriterionForm(request.POST or None, prefix="criterion")
+    editing = _criterion_of(gate, request.POST.get("criterion-id") or request.GET.get("criterion"))
+    criterion_form = CriterionForm(request.POST or None, prefix="criterion", instance=editing)
     if request.method == "POST" and "criterion-question" in request.POST:
         form = GateForm(instance=gate, initial={"version": gate.version})
         if criterion_form.is_valid():
-            services.gate_criterion_save(gate=gate, by=request.user, **criterion_form.cleaned_data)
-            messages.success(request, _("The criterion was added."))
+            services.gate_criterion_save(
+                gate=gate, by=request.user, criterion=editing, **criterion_form.cleaned_data
+            )
+            if editing is None:
+                messages.success(request, _("The criterion was added."))
+            else:
+                messages.success(
+                    request, _("The criterion was changed (a new version of the gate).")
+                )
             return redirect("promises:gate_edit", pk=pk)
     elif request.method == "POST":
         criterion_form = CriterionForm(prefix="criterion")
@@ -388,6 +430,7 @@ def gate_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "criterion_form": criterion_form,
             "gate": gate,
             "criteria": gate.criteria.all(),
+            "editing": editing,
         },
     )
 

@@ -51,7 +51,12 @@ def office(db: None) -> BusinessCalendar:
 def make_promise(
     product: ServiceProduct, always: BusinessCalendar, alice: User
 ) -> Callable[..., Promise]:
-    """``make_promise(metric="resolution", target_value=4, ...)``: an in-service promise."""
+    """``make_promise(metric="resolution", target_value=4, ...)``: an in-service promise.
+
+    Its clock starts at the ticket's "new" event (a named start status), so that the
+    steps of ``make_ticket`` place the start; tests of the default start at the opening
+    pass ``clock_start_statuses=[]``.
+    """
 
     def make(**fields: Any) -> Promise:
         values: dict[str, Any] = {
@@ -67,6 +72,7 @@ def make_promise(
             "source": "brochure",
             "valid_from": date(2026, 1, 1),
             "state": "in_service",
+            "clock_start_statuses": ["new"],
             **fields,
         }
         return Promise.objects.create(**values)

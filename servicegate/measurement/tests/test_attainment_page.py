@@ -51,10 +51,11 @@ def _rows(html: str) -> list[str]:
 def test_grouped_by_customer(client: Client, victor: User, two_customers: Customer) -> None:
     client.force_login(victor)
     rows = _rows(client.get("/measurement/attainment/?group_by=customer").content.decode())
+    # worst first, with clocks not started and coverage
     assert rows[0].startswith("Brandt Maschinen AG 3 33.3 %")
-    assert rows[0].endswith("90 % not kept")
+    assert rows[0].endswith("90.0 % not kept 0 100.0 %")
     assert rows[1].startswith("Weber Automotive GmbH 2 100.0 %")
-    assert rows[1].endswith("90 % kept")
+    assert rows[1].endswith("90.0 % kept 0 100.0 %")
 
 
 def test_per_month_and_as_csv(client: Client, victor: User, two_customers: Customer) -> None:

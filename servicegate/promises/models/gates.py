@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicegate.accounts.roles import ROLE_LABELS
 from servicegate.promises.choices import Answer, Decision, Department, EvidenceKind
+from servicegate.promises.gate_texts import localised
 from servicegate.promises.models.promise import Contract, Promise
 
 ROLE_CHOICES = [(key, label) for key, label in ROLE_LABELS.items()]
@@ -36,7 +37,16 @@ class GateDefinition(models.Model):
         verbose_name_plural = _("quality gates")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (a default gate's) or as written."""
+        return localised(self.name)
+
+    @property
+    def description_text(self) -> str:
+        return localised(self.description)
 
 
 class GateCriterion(models.Model):
@@ -57,7 +67,16 @@ class GateCriterion(models.Model):
         verbose_name_plural = _("gate criteria")
 
     def __str__(self) -> str:
-        return self.question
+        return self.question_text
+
+    @property
+    def question_text(self) -> str:
+        """The question in the reader's language (a default gate's) or as written."""
+        return localised(self.question)
+
+    @property
+    def evidence_text(self) -> str:
+        return localised(self.required_evidence)
 
 
 class GateReview(models.Model):

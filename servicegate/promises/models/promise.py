@@ -9,12 +9,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from servicegate.calendars.models import BusinessCalendar
 from servicegate.catalog.models import Segment, ServiceProduct
 from servicegate.operations.models import Customer
 from servicegate.promises.choices import (
+    CLOCK_STATUS_CHOICES,
+    CLOCK_STATUSES,
     METRIC_UNITS,
     SINGULAR_UNITS,
     TIME_UNITS,
@@ -29,7 +32,8 @@ from servicegate.promises.choices import (
 
 
 def default_start_statuses() -> list[str]:
-    return ["new"]
+    """No start status: the clock starts when the ticket is opened."""
+    return []
 
 
 def default_pause_statuses() -> list[str]:
@@ -248,17 +252,41 @@ class Promise(models.Model):
 
     @property
     def statement(self) -> str:
-        """The promise as one sentence, e.g. "95 % of P2 first response within 4 h"."""
+        """The promise as one sentence, e.g. "95 % of P2 first response within 4 h" (numbers
+        in the reader's format: "99,5 %" in German)."""
         metric = self.custom_metric or self.get_metric_display()
-        pct = f"{self.attainment_percent.normalize():f} %" if self.attainment_percent else ""
+        pct = f"{number_format(self.attainment_percent.normalize())} %"
+        pct = pct if self.attainment_percent else ""
         prio = f" {self.priority}" if self.priority else ""
-        target = f"{self.target_value.normalize():f}" if self.target_value is not None else "?"
+        if self.target_unit == TargetUnit.PERCENT:
+            return f"{metric}{prio} ≥ {self.target_text} ({pct})"
+        return f"{pct} {metric}{prio} ≤ {self.target_text}"
+
+    @property
+    def target_text(self) -> str:
+        """The target with its unit in the reader's language: "1 hour", "1,5 Stunden"."""
+        target = (
+            number_format(self.target_value.normalize()) if self.target_value is not None else "?"
+        )
+        if self.target_unit == TargetUnit.PERCENT:
+            return f"{target} %"
         unit = self.get_target_unit_display()
         if self.target_value == 1 and self.target_unit in SINGULAR_UNITS:
             unit = str(SINGULAR_UNITS[TargetUnit(self.target_unit)])
-        if self.target_unit == TargetUnit.PERCENT:
-            return f"{metric}{prio} ≥ {target} % ({pct})"
-        return f"{pct} {metric}{prio} ≤ {target} {unit}"
+        return f"{target} {unit}"
+
+    def clock_status_labels(self) -> dict[str, str]:
+        """The clock's start, pause and stop statuses by their labels, for display."""
+        labels = dict(CLOCK_STATUS_CHOICES)
+
+        def named(statuses: list[str] | None) -> str:
+            return ", ".join(str(labels.get(s, s)) for s in statuses or ())
+
+        return {
+            "start": named(self.clock_start_statuses) or str(_("when the ticket is opened")),
+            "pause": named(self.clock_pause_statuses) or "—",
+            "stop": named(self.clock_stop_statuses) or "—",
+        }
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
@@ -280,6 +308,15 @@ class Promise(models.Model):
             )
         if self.metric == Metric.CUSTOM and not self.custom_metric:
             errors["custom_metric"] = _("Name the custom metric.")
+        for name in ("clock_start_statuses", "clock_pause_statuses", "clock_stop_statuses"):
+            unknown = [s for s in getattr(self, name) or () if s not in CLOCK_STATUSES]
+            if unknown:
+                errors[name] = _(
+                    "These are not ticket statuses: %(unknown)s. Choose from: %(known)s."
+                ) % {
+                    "unknown": ", ".join(str(s) for s in unknown),
+                    "known": ", ".join(sorted(CLOCK_STATUSES)),
+                }
         if self.valid_to and self.valid_from and self.valid_to <= self.valid_from:
             errors["valid_to"] = _("The end of validity must be after its start.")
         if self.product_id and self.segment_id and self.product.segment_id != self.segment_id:

@@ -22,3 +22,21 @@ def test_cards_by_state_with_age_and_blockers(
     assert card.blockers == ["No gate review opened yet."]
     assert columns["draft"].cards == []
     assert "retired" not in columns
+
+
+def test_days_in_stage_come_from_the_history(draft: Promise, move: Callable[..., Promise]) -> None:
+    """The time since the transition into the current state, as the history records it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from servicegate.promises.models import AuditEntry
+
+    move(draft, "feasibility_review")
+    entry = AuditEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Promise),
+        object_id=draft.pk,
+        action="transition",
+    )
+    AuditEntry.objects.filter(pk=entry.pk).update(at=timezone.now() - dt.timedelta(days=12))
+    columns = {c.state: c for c in gate_board()}
+    (card,) = columns["feasibility_review"].cards
+    assert card.age_days == 12

@@ -28,6 +28,9 @@ def german(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 def login(page: Any, base: str, username: str) -> None:
+    # leave the previous page first: a request it still has in flight would otherwise be
+    # answered with a fresh CSRF cookie that no longer matches the login form's token
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)

@@ -24,3 +24,8 @@ def test_demo_has_every_state() -> None:
     assert AuditEntry.objects.filter(user__username="sales").exists()
     assert len(ctx.objects["promises"]) == Promise.objects.count()
     assert Promise.objects.filter(replaces__state="in_service", state="draft").exists()
+    # the history is spread over the past months: cards on the board have real ages
+    from servicegate.promises.selectors import gate_board
+
+    ages = [card.age_days for column in gate_board() for card in column.cards]
+    assert min(ages) >= 1 and max(ages) > 30

@@ -29,7 +29,7 @@ def _promise(**fields: Any) -> Promise:
         ("4", "business_hours", "95 % First response P1 ≤ 4 business hours", "Geschäftsstunden"),
         ("1", "business_hours", "95 % First response P1 ≤ 1 business hour", "≤ 1 Geschäftsstunde"),
         ("1", "hours", "95 % First response P1 ≤ 1 hour", "≤ 1 Stunde"),
-        ("1.5", "hours", "95 % First response P1 ≤ 1.5 hours", "≤ 1.5 Stunden"),
+        ("1.5", "hours", "95 % First response P1 ≤ 1.5 hours", "≤ 1,5 Stunden"),
         ("1", "business_days", "95 % First response P1 ≤ 1 business day", "≤ 1 Geschäftstag"),
         ("30", "minutes", "95 % First response P1 ≤ 30 minutes", "≤ 30 Minuten"),
     ],

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('promises', '0002_default_gates'),
+        ('promises', '0003_revision_and_override'),
     ]
 
     operations = [
