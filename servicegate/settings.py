@@ -275,3 +275,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("SERVICEGATE_LOG_LEVEL", "WARNING")},
 }
+
+# Cross-area hooks (dotted paths, loaded with import_string): the areas that derive state
+# from tickets are told which tickets a write changed, in the write's transaction.
+SERVICEGATE_TICKETS_CHANGED = ["servicegate.measurement.services.clocks_follow"]
+# Tasks the worker enqueues every minute (every worker does; the tasks are idempotent).
+SERVICEGATE_PERIODIC_TASKS = ["servicegate.measurement.notifications.breach_warnings_task"]
+# Items of the personal inbox: functions (user) -> list of items.
+SERVICEGATE_INBOX_SOURCES = ["servicegate.measurement.notifications.inbox_items"]

@@ -22,6 +22,7 @@ CLOCK_FIELDS = (
     "clock_pause_statuses",
     "clock_stop_statuses",
     "reopen_behaviour",
+    "warning_percent",
     "product_id",
     "segment_id",
     "priority",

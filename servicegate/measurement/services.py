@@ -167,6 +167,16 @@ def clocks_recompute(
     return result
 
 
+def clocks_follow(ticket_ids: list[int]) -> None:
+    """Bring the clocks of the tickets ``ticket_ids`` up to date after a write to them.
+
+    Called by every ticket write (``operations.ticket_services.tickets_changed``, listed in
+    ``settings.SERVICEGATE_TICKETS_CHANGED``) inside its transaction, so the clocks, the
+    at-risk list and the attainment summaries change with the ticket.
+    """
+    clocks_recompute(tickets=ticket_ids)
+
+
 def _candidates(scope: Scope) -> Q:
     """Tickets any measured promise could apply to, by kind and priority (read no others)."""
     kinds = sorted({k for p in scope.promises for k in METRIC_KINDS[p.metric]})

@@ -60,6 +60,7 @@ class PromiseForm(forms.ModelForm[Promise]):
             "clock_pause_statuses",
             "clock_stop_statuses",
             "reopen_behaviour",
+            "warning_percent",
             "made_by_role",
             "source",
             "source_reference",

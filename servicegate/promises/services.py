@@ -50,6 +50,7 @@ PROMISE_FIELDS: tuple[str, ...] = (
     "clock_pause_statuses",
     "clock_stop_statuses",
     "reopen_behaviour",
+    "warning_percent",
     "product",
     "segment",
     "priority",
