@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Body, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -14,6 +14,7 @@ from servicegate.api.pagination import Pagination
 from servicegate.core.permissions import has_capability
 from servicegate.operations import selectors, ticket_services
 from servicegate.operations.errors import TicketRefused
+from servicegate.operations.feed import FeedItem, feed_apply
 from servicegate.operations.models import Asset, Customer, Ticket, TicketEvent
 
 router = Router(tags=["operations"])
@@ -198,6 +199,37 @@ def append_event(request: HttpRequest, ticket_id: int, data: EventIn) -> Status[
         ticket=ticket, by=request.user, status=data.status, at=data.at, note=data.note
     )
     return Status(201, event)
+
+
+class FeedIn(Schema):
+    source: str
+    external_id: str
+    status: str
+    at: datetime
+    priority: str = ""
+    group: str = ""
+    title: str = ""
+    number: str = ""
+    customer: int | None = None
+    kind: str = ""
+
+
+class FeedOut(Schema):
+    tickets_created: int
+    tickets_updated: int
+    events_created: int
+    events_skipped: int
+
+
+@router.post("/feed/events", response=FeedOut)
+def feed_events(
+    request: HttpRequest, events: Body[list[FeedIn]], mapping: str = ""
+) -> dict[str, int]:
+    """Store a batch of status changes from another ticket tool (idempotent; see
+    docs/operations.md). ``mapping``: a shipped mapping translating statuses."""
+    items = [FeedItem(**e.dict()) for e in events]
+    result = feed_apply(items=items, by=request.user, mapping=mapping)
+    return vars(result)
 
 
 @router.get("/customers/", response=list[CustomerOut])

@@ -215,7 +215,7 @@ def ticket_create(
             ticket.save(update_fields=["status"])
             _event(ticket, at=opened_at, status=TicketStatus.ASSIGNED, seq=2)
         TicketChange.objects.create(
-            ticket=ticket, by=_user(by), action=TicketChange.Action.CREATED, changes={}
+            ticket=ticket, by=user_of(by), action=TicketChange.Action.CREATED, changes={}
         )
         tickets_changed([ticket.pk])
     return ticket
@@ -264,7 +264,7 @@ def ticket_update(
         _event(ticket, at=at, status=ticket.status)
         TicketChange.objects.create(
             ticket=ticket,
-            by=_user(by),
+            by=user_of(by),
             action=TicketChange.Action.UPDATED,
             changes=changes,
             note=note,
@@ -308,7 +308,7 @@ def ticket_event_append(
         event = _event(ticket, at=at, status=status)
         TicketChange.objects.create(
             ticket=ticket,
-            by=_user(by),
+            by=user_of(by),
             action=TicketChange.Action.EVENT,
             changes={"status": [before, status]},
             note=note,
@@ -358,5 +358,5 @@ def _event(ticket: Ticket, *, at: datetime, status: str, seq: int | None = None)
     )
 
 
-def _user(by: Actor) -> User | None:
+def user_of(by: Actor) -> User | None:
     return by if isinstance(by, User) else None

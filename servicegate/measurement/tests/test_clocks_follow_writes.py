@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
@@ -146,3 +147,43 @@ def test_a_refused_write_leaves_ticket_and_clock_as_they_were(
     assert "future" in response.json()["detail"]
     assert Ticket.objects.get(pk=data["id"]).status == "new"
     assert _clock(data["id"]).fingerprint == before
+
+
+def test_a_feed_batch_updates_the_clocks(bob: User, resolution: Promise) -> None:
+    opened = timezone.now() - timedelta(hours=5)
+    batch = [
+        {"source": "jira", "external_id": "SUP-1", "status": "new", "at": opened.isoformat()},
+        {
+            "source": "jira",
+            "external_id": "SUP-1",
+            "status": "resolved",
+            "at": (opened + timedelta(hours=2)).isoformat(),
+        },
+    ]
+    response = _post(_client(bob), "/api/v1/feed/events", batch)  # type: ignore[arg-type]
+    assert response.status_code == 200, response.content
+    clock = Clock.objects.get(ticket__external_id="SUP-1")
+    assert clock.state == "met"
+
+
+def test_an_import_updates_the_clocks_of_its_tickets(tmp_path: Any, resolution: Promise) -> None:
+    from servicegate.operations.services import tickets_import
+
+    # given a file with a ticket resolved after six hours
+    opened = timezone.now() - timedelta(days=2)
+    stamp = "%Y/%m/%d %H:%M:%S.000"
+    rome = opened.astimezone(ZoneInfo("Europe/Rome"))
+    rows = [
+        ("C-1", rome.strftime(stamp), "Insert ticket"),
+        ("C-1", (rome + timedelta(hours=6)).strftime(stamp), "Resolve ticket"),
+    ]
+    path = tmp_path / "helpdesk.csv"
+    path.write_text(
+        "Case ID,Complete Timestamp,Activity,workgroup,Resource,service_type\n"
+        + "".join(f"{a},{b},{c},G,R,S\n" for a, b, c in rows)
+    )
+    # when it is imported
+    tickets_import(format="events", path=path, mapping="helpdesk-4tu")
+    # then its clock is there at once, breached (6 h > 4 h)
+    clock = Clock.objects.get(ticket__external_id="C-1")
+    assert clock.breached and not clock.is_open
