@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='promise',
             name='warning_percent',
-            field=models.PositiveSmallIntegerField(default=75, help_text='Share of the target after which a running clock is at risk, e.g. 75.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='warning point (% of target)'),
+            field=models.PositiveSmallIntegerField(default=75, help_text='Share of the target after which a running clock is at risk, e.g. 75.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='warning point (percent of the target)'),
         ),
     ]

@@ -129,7 +129,7 @@ class Promise(models.Model):
         default=ReopenBehaviour.RESUME,
     )
     warning_percent = models.PositiveSmallIntegerField(
-        _("warning point (% of target)"),
+        _("warning point (percent of the target)"),
         default=75,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("Share of the target after which a running clock is at risk, e.g. 75."),
