@@ -207,7 +207,7 @@ def ticket_create(
             opened_at=opened_at,
         )
         if not external_id:  # numbered by its id, like the demo's SG-0000001
-            ticket.number = ticket.external_id = f"SG-{ticket.pk:07d}"
+            ticket.number = ticket.external_id = _free_number(ticket.pk, source)
             ticket.save(update_fields=["number", "external_id"])
         _event(ticket, at=opened_at, status=TicketStatus.NEW, seq=1)
         if technician is not None:
@@ -219,6 +219,15 @@ def ticket_create(
         )
         tickets_changed([ticket.pk])
     return ticket
+
+
+def _free_number(pk: int, source: str) -> str:
+    """``SG-<id>``, or with a suffix if an imported or demo ticket holds that number."""
+    number, n = f"SG-{pk:07d}", 1
+    while Ticket.objects.filter(source=source, external_id=number).exists():
+        n += 1
+        number = f"SG-{pk:07d}-{n}"
+    return number
 
 
 def ticket_update(

@@ -13,7 +13,7 @@ from django.db import migrations, models
 TITLE = migrations.AddField(
     model_name='ticket',
     name='title',
-    field=models.CharField(blank=True, default='', max_length=200, verbose_name='title'),
+    field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='title'),
 )
 
 
@@ -24,7 +24,7 @@ def add_title(apps, schema_editor):
         )
         return
     ticket = apps.get_model("operations", "Ticket")
-    field = models.CharField(blank=True, default='', max_length=200, verbose_name='title')
+    field = models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='title')
     field.set_attributes_from_name("title")
     schema_editor.add_field(ticket, field)
 

@@ -27,7 +27,8 @@ class Ticket(models.Model):
     source = models.CharField(_("source"), max_length=32, default=NATIVE_SOURCE)
     external_id = models.CharField(_("external id"), max_length=64)
     number = models.CharField(_("number"), max_length=64)
-    title = models.CharField(_("title"), max_length=200, blank=True, default="")
+    # The database default serves the bulk writers (importers, demo), which name no title.
+    title = models.CharField(_("title"), max_length=200, blank=True, default="", db_default="")
     kind = models.CharField(
         _("kind"), max_length=24, choices=TicketKind.choices, default=TicketKind.INCIDENT
     )

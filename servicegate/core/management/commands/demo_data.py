@@ -5,6 +5,7 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -14,9 +15,21 @@ from servicegate.core.demo import build_demo
 from servicegate.core.demo.organisation import DEMO_PASSWORD, DEMO_USERS
 
 
+def database_contents() -> list[str]:
+    """What the database holds already that a demo would mix with: tickets (imported or
+    fed ones too), users, customer segments; empty when there is nothing."""
+    ticket = apps.get_model("operations", "Ticket")
+    held = [
+        ("tickets", ticket.objects.exists()),
+        ("users", User.objects.exists()),
+        ("customer segments", Segment.objects.exists()),
+    ]
+    return [name for name, present in held if present]
+
+
 def database_holds_data() -> bool:
-    """Whether users or organisation data exist already."""
-    return User.objects.exists() or Segment.objects.exists()
+    """Whether tickets, users or organisation data exist already."""
+    return bool(database_contents())
 
 
 class Command(BaseCommand):
@@ -37,11 +50,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if database_holds_data():
+        held = database_contents()
+        if held:
             if not options["force"]:
                 raise CommandError(
-                    "The database already holds data; nothing was changed. "
-                    "Use --force to replace everything in it with the demo organisation."
+                    f"The database already holds {', '.join(held)}; nothing was changed."
+                    " A demo would mix with them: use an empty database, or --force to"
+                    " replace everything in it with the demo organisation."
                 )
             self.stdout.write("Emptying the database (--force) …")
             call_command("flush", interactive=False, verbosity=0)
