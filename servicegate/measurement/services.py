@@ -40,6 +40,7 @@ from servicegate.measurement.frames import (
     id_set,
     load_labels,
 )
+from servicegate.measurement.inputs import EVENT_FIELDS, ticket_inputs
 from servicegate.measurement.models import Clock, ClockGroupSummary, ClockSummary
 from servicegate.measurement.rules import (
     METRIC_KINDS,
@@ -48,8 +49,7 @@ from servicegate.measurement.rules import (
     calendar_of,
     clock_rules,
 )
-from servicegate.measurement.timelines import EVENT_FIELDS, ticket_inputs
-from servicegate.operations.models import Ticket, TicketTimeline
+from servicegate.operations.models import Ticket
 from servicegate.promises.models import Promise
 
 CHUNK = 200_000
@@ -112,9 +112,9 @@ def clocks_recompute(
     may apply to, i.e. those opened since its ``valid_from``; else every ticket. Every
     clock of a ticket in scope is replaced, since a change of one promise can move a
     ticket to another (see ``applicability``). Tickets are read in id chunks of
-    ``CHUNK``, each chunk with one query for their packed timelines (``timelines``:
-    the ticket's clock inputs and events; missing ones are built from the tickets and
-    events) and one for the keys and fingerprints of their stored clocks. Only the
+    ``CHUNK``, each chunk with one ordered query each for the tickets' clock inputs,
+    their labels' digests and their events (``inputs``) and one for the keys and
+    fingerprints of their stored clocks. Only the
     clocks whose values changed are written (``clockrows``), with their tickets' labels
     read for them alone, and the per-day summary changes by what they count. The whole
     recomputation is one transaction, so readers see the old clocks or the new ones,
@@ -132,18 +132,16 @@ def clocks_recompute(
     lo, hi = bounds["lo"], bounds["hi"] or 0
     total = hi - lo + 1 if lo is not None else 0
     empty = whole and not Clock.objects.exists()
-    built = 0
     with transaction.atomic(), _quick_delete(), _indexes_after(empty):
         _sort_in_memory()
         width = key_width()  # inside: no promise id of a stored clock reaches it
         if empty:  # the summaries count what is added from here on
             for summary in (ClockSummary, ClockGroupSummary):
-                summary.objects.all()._raw_delete(summary.objects.db)
+                summary.objects.all().delete()  # one DELETE: nothing refers to them
         while lo is not None and lo <= hi:
             chunk = qs.filter(id__gte=lo, id__lt=lo + CHUNK)
             measurable = chunk.filter(candidates)
             inputs = ticket_inputs(measurable)
-            built += inputs.built
             frame = inputs.tickets
             assigned = assign_promises(frame, scope)
             events = _events_needed(inputs.events, frame.id[_needed(assigned, len(frame))])
@@ -161,8 +159,6 @@ def clocks_recompute(
     result.written = written.rows
     if result.written > max(ANALYZE_AFTER, result.clocks // 10):
         analyze(Clock, ClockSummary, ClockGroupSummary)  # statistics, after a large change
-    if built > ANALYZE_AFTER:
-        analyze(TicketTimeline)  # many timelines written
     result.seconds = time.perf_counter() - started
     return result
 

@@ -2,7 +2,7 @@
 
 from servicegate.operations.models.imports import ImportRun
 from servicegate.operations.models.installed_base import Asset, Customer, Site
-from servicegate.operations.models.tickets import Ticket, TicketChange, TicketEvent, TicketTimeline
+from servicegate.operations.models.tickets import Ticket, TicketChange, TicketEvent
 
 __all__ = [
     "Asset",
@@ -12,5 +12,4 @@ __all__ = [
     "Ticket",
     "TicketChange",
     "TicketEvent",
-    "TicketTimeline",
 ]

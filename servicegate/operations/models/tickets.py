@@ -191,32 +191,3 @@ class TicketChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.action} @ {self.at:%Y-%m-%d %H:%M}"
-
-
-class TicketTimeline(models.Model):
-    """A ticket's clock inputs packed into one value for the clock computation.
-
-    Derived data (see ``measurement.timelines``): the ticket fields the clocks depend on
-    and its events. Database triggers delete the row whenever an event of the ticket is
-    added or removed, an UPDATE changes one of those fields or the ticket goes, whoever
-    writes (migration operations 0006), so a stored timeline is never older than what it
-    packs; the next clock computation builds the missing ones. A table of its own keeps
-    those writes off the wide, much-indexed ticket rows.
-    """
-
-    ticket = models.OneToOneField(
-        Ticket,
-        on_delete=models.CASCADE,
-        primary_key=True,
-        db_constraint=False,  # written in bulk for existing tickets only
-        related_name="timeline",
-        verbose_name=_("ticket"),
-    )
-    data = models.BinaryField(_("packed clock inputs"))
-
-    class Meta:
-        verbose_name = _("ticket timeline")
-        verbose_name_plural = _("ticket timelines")
-
-    def __str__(self) -> str:
-        return f"{self.ticket_id}: {len(self.data)} bytes"
