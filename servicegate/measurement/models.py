@@ -16,9 +16,11 @@ from servicegate.promises.models import Promise
 class Clock(models.Model):
     """The clock of one promise on one ticket, computed by the SLA engine from its events.
 
-    Written only by ``services.clocks_recompute`` (delete + insert per chunk of
-    tickets). ``decided_at`` is the instant the outcome became certain: the stop of a met
-    clock, the breach of a breached one; attainment counts a clock in that period.
+    Written only by ``services.clocks_recompute`` — in bulk, and for the tickets of every
+    ticket write (``clocks_follow``) — which rewrites only the clocks whose values
+    changed (``clockrows``: a changed clock is deleted and inserted anew).
+    ``decided_at`` is the instant the outcome became certain: the stop of a met clock,
+    the breach of a breached one; attainment counts a clock in that period.
     ``customer``, ``team``, ``channel`` and ``priority`` are copied from the ticket so
     that attainment groups over one table.
     """
@@ -119,8 +121,9 @@ class Clock(models.Model):
 class ClockSummary(models.Model):
     """Decided clocks per promise, day, priority, channel and cause: the dashboard's source.
 
-    Rebuilt for the affected promises by ``clocks_recompute``, so the dashboard reads a
-    few thousand rows instead of counting a million clocks per request.
+    Changed by every clock write by what the deleted and inserted clocks count
+    (``summarycounts``), so the dashboard reads a few thousand rows instead of counting a
+    million clocks per request.
     """
 
     promise = models.ForeignKey(

@@ -11,15 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 from django.db.models import (
-    DateField,
     DecimalField,
     F,
-    Func,
     QuerySet,
     Sum,
 )
@@ -28,44 +26,11 @@ from django.utils import timezone
 from servicegate.engines.attainment import wilson_interval
 from servicegate.measurement.choices import OPEN_STATES, ClockState, GroupBy, Period
 from servicegate.measurement.models import Clock, ClockGroupSummary, ClockSummary
+from servicegate.measurement.periods import PeriodStart
 from servicegate.measurement.rules import calendar_of
 from servicegate.operations.models import Ticket
 from servicegate.operations.selectors import tickets_visible_to
 from servicegate.promises.models import Promise
-
-# The first day (UTC) of the week (Monday), month or quarter of a stored instant, in the
-# database's own date functions: Django's Trunc* on SQLite calls back into Python for
-# every row (seconds on a million clocks); SQLite's date() works on the stored UTC text.
-_SQLITE_PERIOD = {
-    Period.WEEK: "date(%(expressions)s, '-6 days', 'weekday 1')",
-    Period.MONTH: "date(%(expressions)s, 'start of month')",
-    Period.QUARTER: (
-        "date(%(expressions)s, 'start of month', printf('-%%%%d months',"
-        " (CAST(strftime('%%%%m', %(expressions)s) AS INTEGER) - 1) %%%% 3))"
-    ),
-}
-
-
-class PeriodStart(Func):
-    """The first day of the reporting period that contains an instant (UTC)."""
-
-    output_field = DateField()
-
-    def __init__(self, expression: Any, period: str, *, of_date: bool = False) -> None:
-        super().__init__(expression)
-        self.period = Period(period)
-        self.of_date = of_date  # the column is a date, not an instant
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template=_SQLITE_PERIOD[self.period])
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
-        if "template" not in extra:
-            unit = {Period.WEEK: "week", Period.MONTH: "month", Period.QUARTER: "quarter"}
-            value = "%(expressions)s" if self.of_date else "%(expressions)s AT TIME ZONE 'UTC'"
-            extra["template"] = f"CAST(date_trunc('{unit[self.period]}', {value}) AS date)"
-        return super().as_sql(compiler, connection, **extra)
-
 
 # The condition of the partial at-risk index, as literal SQL: SQLite uses a partial index
 # only when the query's WHERE clause shows the same condition with its values written
@@ -118,15 +83,6 @@ def attainment_of(
 ) -> Attainment:
     low, high = wilson_interval(met, n)
     return Attainment(group, period, n, met, met / n if n else None, low, high, level)
-
-
-def period_start(day: date, period: str) -> date:
-    """First day of the week (Monday), month or quarter containing ``day``."""
-    if period == Period.WEEK:
-        return day - timedelta(days=day.weekday())
-    if period == Period.QUARTER:
-        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    return date(day.year, day.month, 1)
 
 
 # Groupings the daily summary can answer (it keeps promise, day, priority and channel).

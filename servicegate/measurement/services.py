@@ -23,12 +23,10 @@ from servicegate.importers.writer import insert_columns
 from servicegate.measurement import evaluation
 from servicegate.measurement.applicability import NO_PROMISE, Scope, assign_promises
 from servicegate.measurement.clockrows import (
+    ClockRows,
     LabelsOf,
-    Rows,
-    Stored,
-    Written,
+    StoredClockKeys,
     key_width,
-    period_start_sql,
     replace_changed,
 )
 from servicegate.measurement.frames import (
@@ -42,6 +40,7 @@ from servicegate.measurement.frames import (
 )
 from servicegate.measurement.inputs import EVENT_FIELDS, ticket_inputs
 from servicegate.measurement.models import Clock, ClockGroupSummary, ClockSummary
+from servicegate.measurement.periods import period_start_sql
 from servicegate.measurement.rules import (
     METRIC_KINDS,
     RESPONSE_METRICS,
@@ -49,6 +48,7 @@ from servicegate.measurement.rules import (
     calendar_of,
     clock_rules,
 )
+from servicegate.measurement.summarycounts import SummaryChange
 from servicegate.operations.models import Ticket
 from servicegate.promises.models import Promise
 
@@ -125,7 +125,7 @@ def clocks_recompute(
     qs, whole = _scope_tickets(tickets, promise, calendar)
     scope = Scope.load()
     result = RecomputeResult(promises=[p.pk for p in scope.promises])
-    written = Written()
+    written = SummaryChange()
     candidates = _candidates(scope)
     bounds = qs.aggregate(lo=Min("id"), hi=Max("id"), n=Count("id"))
     result.tickets = bounds["n"]
@@ -149,7 +149,7 @@ def clocks_recompute(
             if not whole:
                 clocks = clocks.filter(ticket__in=chunk.values("pk"))
             batches = _evaluate(frame, events, inputs.label_hash, assigned, scope, at)
-            stored = Stored.of(clocks, width)
+            stored = StoredClockKeys.of(clocks, width)
             replace_changed(batches, stored, at, _labels_of(measurable, len(frame)), written)
             result.clocks += sum(len(b) for b in batches)
             lo += CHUNK
@@ -212,11 +212,11 @@ def _evaluate(
     assigned: dict[str, IntArray],
     scope: Scope,
     now: int,
-) -> list[Rows]:
+) -> list[ClockRows]:
     """The clocks of one chunk, a batch of rows per promise."""
     times = evaluation.status_times(frame, events, now)
     causes = evaluation.causes(times, frame.reassignments)
-    batches: list[Rows] = []
+    batches: list[ClockRows] = []
     for metric, which in assigned.items():
         for i, p in enumerate(scope.promises):
             if p.metric != metric:
@@ -227,7 +227,9 @@ def _evaluate(
             cal = calendar_of(p.calendar)
             s = evaluation.subset(frame, events, rows, response=metric in RESPONSE_METRICS)
             batch = evaluation.evaluate(s, clock_rules(Terms.of(p), cal), cal, now)
-            batches.append(Rows.of(p.pk, p.metric, frame, rows, batch, causes, label_hash))
+            batches.append(
+                ClockRows.from_batch(p.pk, p.metric, frame, rows, batch, causes, label_hash)
+            )
     return batches
 
 
@@ -328,7 +330,7 @@ def summary_rebuild(*, promise_ids: list[int] | None = None) -> None:
             )
 
 
-def summary_apply(written: Written) -> None:
+def summary_apply(written: SummaryChange) -> None:
     """Change the summaries by the counts in ``written``."""
     _apply(
         ClockSummary,
@@ -376,7 +378,7 @@ def _apply(
         if key in deltas:
             found[key] = (pk, stored_n, stored_met)
     changed: list[Any] = []
-    doomed: list[int] = []
+    emptied: list[int] = []
     created: list[tuple[Any, ...]] = []
     for key, (dn, dmet) in deltas.items():
         if key not in found:
@@ -387,10 +389,10 @@ def _apply(
         if stored_n + dn > 0:
             changed.append(model(pk=pk, n=stored_n + dn, met=stored_met + dmet))
         else:
-            doomed.append(pk)
+            emptied.append(pk)
     model.objects.bulk_update(changed, ["n", "met"], batch_size=2_000)
-    for lo in range(0, len(doomed), 2_000):
-        model.objects.filter(pk__in=doomed[lo : lo + 2_000]).delete()
+    for lo in range(0, len(emptied), 2_000):
+        model.objects.filter(pk__in=emptied[lo : lo + 2_000]).delete()
     columns = (*names, "n", "met")
     insert_columns(model, columns, [[row[i] for row in created] for i in range(len(columns))])
 
