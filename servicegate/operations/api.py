@@ -201,19 +201,6 @@ def append_event(request: HttpRequest, ticket_id: int, data: EventIn) -> Status[
     return Status(201, event)
 
 
-class FeedIn(Schema):
-    source: str
-    external_id: str
-    status: str
-    at: datetime
-    priority: str = ""
-    group: str = ""
-    title: str = ""
-    number: str = ""
-    customer: int | None = None
-    kind: str = ""
-
-
 class FeedOut(Schema):
     tickets_created: int
     tickets_updated: int
@@ -223,12 +210,11 @@ class FeedOut(Schema):
 
 @router.post("/feed/events", response=FeedOut)
 def feed_events(
-    request: HttpRequest, events: Body[list[FeedIn]], mapping: str = ""
+    request: HttpRequest, events: Body[list[FeedItem]], mapping: str = ""
 ) -> dict[str, int]:
     """Store a batch of status changes from another ticket tool (idempotent; see
     docs/operations.md). ``mapping``: a shipped mapping translating statuses."""
-    items = [FeedItem(**e.dict()) for e in events]
-    result = feed_apply(items=items, by=request.user, mapping=mapping)
+    result = feed_apply(items=events, by=request.user, mapping=mapping)
     return vars(result)
 
 
