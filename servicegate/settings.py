@@ -152,9 +152,32 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "servicegate.core.context_processors.navigation",
+                "servicegate.accounts.context_processors.roles",
             ],
         },
     },
+]
+
+# Cross-app extension points: ``core`` imports no app, it loads these dotted paths.
+# The demo organisation's steps, in the order they run (each ``(DemoContext) -> None``).
+SERVICEGATE_DEMO_STEPS = [
+    "servicegate.calendars.demo.build",
+    "servicegate.catalog.demo.build",
+    "servicegate.operations.demo.customers.build",
+    "servicegate.accounts.demo.build",
+    "servicegate.team.demo.build",
+    "servicegate.promises.demo.build",
+    "servicegate.operations.demo.tickets.build",
+    "servicegate.measurement.demo.build",
+    "servicegate.planning.demo.build",
+]
+# The dashboard's panels, in the order they show (each ``() -> core.dashboard.Panel``).
+SERVICEGATE_DASHBOARD_PANELS = [
+    "servicegate.catalog.dashboard.segments",
+    "servicegate.operations.dashboard.customers",
+    "servicegate.team.dashboard.technicians",
+    "servicegate.promises.dashboard.promises_in_service",
+    "servicegate.operations.dashboard.open_tickets",
 ]
 
 

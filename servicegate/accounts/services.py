@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, Group, Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,14 +24,6 @@ def sync_roles(*, using: str = "default") -> None:
         for role in ROLES:
             group, _ = Group.objects.using(using).get_or_create(name=role)
             group.permissions.set([perms[c] for c in sorted(ROLE_CAPABILITIES[role])])
-
-
-def user_roles(user: User | AnonymousUser) -> list[str]:
-    """Return the role names of ``user`` in the canonical order."""
-    if not user.is_authenticated:
-        return []
-    names = set(user.groups.values_list("name", flat=True))
-    return [role for role in ROLES if role in names]
 
 
 def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:

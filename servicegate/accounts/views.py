@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from servicegate.accounts import services
+from servicegate.accounts import selectors, services
 from servicegate.accounts.models import ApiToken
 
 
@@ -50,7 +50,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     """The user's own page: roles, language, API tokens."""
     tokens = ApiToken.objects.filter(user=request.user)  # type: ignore[misc]
     context = {
-        "roles": services.user_roles(request.user),
+        "roles": selectors.user_roles(request.user),
         "tokens": tokens,
         "new_key": request.session.pop("new_api_key", None),
     }

@@ -11,7 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError
 
-from servicegate.accounts.services import token_create, token_revoke, user_roles
+from servicegate.accounts.selectors import user_roles
+from servicegate.accounts.services import token_create, token_revoke
 from servicegate.api.auth import API_AUTH
 from servicegate.catalog.api import router as catalog_router
 from servicegate.improvement.api import router as improvement_router

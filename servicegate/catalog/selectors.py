@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -61,3 +62,14 @@ def portfolio() -> list[PortfolioRow]:
         PortfolioRow(segment=s, products=by_segment.get(s.pk, []))
         for s in Segment.objects.filter(is_active=True)
     ]
+
+
+def product_promises(product: ServiceProduct) -> QuerySet[Any]:
+    """The promises made for ``product``, last changed first, with what a row shows.
+
+    Read through the reverse relation, so the catalogue needs no import of promises
+    (which depends on the catalogue).
+    """
+    return product.promises.select_related(
+        "product", "segment", "calendar", "made_by", "customer", "contract"
+    ).order_by("-updated_at", "-pk")

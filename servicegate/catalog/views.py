@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 
 from servicegate.catalog.forms import ProductFilterForm, ProductForm
 from servicegate.catalog.models import ServiceProduct
-from servicegate.catalog.selectors import ProductFilter, portfolio, product_list
+from servicegate.catalog.selectors import ProductFilter, portfolio, product_list, product_promises
 from servicegate.catalog.services import product_create, product_update
 from servicegate.core.permissions import capability_required, has_capability
-from servicegate.promises.selectors import promises_of_product
 
 
 @capability_required("view_servicegate")
@@ -48,7 +47,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "catalog/product_detail.html",
         {
             "product": product,
-            "promises": promises_of_product(product),
+            "promises": product_promises(product),
             "can_manage": has_capability(request.user, "manage_catalog"),
         },
     )

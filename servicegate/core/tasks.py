@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from servicegate.core.jobs import job_run
+from servicegate.core.job_kinds import job_run
 
 
 @task()

@@ -7,15 +7,15 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from servicegate.core.dashboard import dashboard_panels
 from servicegate.core.navigation import AREAS
 from servicegate.core.permissions import capability_required
-from servicegate.core.selectors import dashboard_figures
 
 
 @capability_required("view_servicegate")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The start page: key figures and the areas of Servicegate."""
-    return render(request, "core/dashboard.html", {"figures": dashboard_figures()})
+    """The start page: the apps' panels (key figures) and the areas of Servicegate."""
+    return render(request, "core/dashboard.html", {"panels": dashboard_panels()})
 
 
 def area_placeholder(area_key: str) -> Callable[[HttpRequest], HttpResponse]:

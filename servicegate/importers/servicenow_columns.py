@@ -17,7 +17,6 @@ compares with the stored tickets and events.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -27,64 +26,10 @@ from servicegate.importers import servicenow_format as fmt
 from servicegate.importers.arrow import Column, header_line, read_columns
 from servicegate.importers.dates import DateParser
 from servicegate.importers.reading import ByteProgress, Source
-from servicegate.importers.staging import StagedEvent, StagedTicket, Staging
-from servicegate.operations.choices import STOP_STATUSES, TicketStatus
-
-#: Ticket columns of a :class:`ColumnLog`, as :class:`StagedTicket` names them (the row
-#: values; the derived ones follow in DERIVED).
-ROW_FIELDS = (
-    "external_id",
-    "line",
-    "priority",
-    "source_priority",
-    "category",
-    "channel",
-    "assignment_group",
-    "resource",
-    "opened_at",
-    "resolved_at",
-    "closed_at",
-    "reassignment_count",
-    "reopen_count",
-    "source_made_sla",
+from servicegate.importers.staging import (
+    ColumnLog,
 )
-DERIVED = ("status", "source_status", "responded_at", "resolved_at", "closed_at")
-EVENT_FIELDS = ("at", "status", "source_status", "priority", "assignment_group", "resource")
-
-
-@dataclass
-class ColumnLog:
-    """Tickets (first-appearance order) and events (by ticket, time, file order)."""
-
-    rows: int
-    #: ROW_FIELDS, one value per ticket, as the ticket's last row gives them.
-    tickets: dict[str, list[Any]] = field(default_factory=dict)
-    #: DERIVED, one value per ticket, with the row values where the row had them.
-    derived: dict[str, list[Any]] = field(default_factory=dict)
-    #: EVENT_FIELDS, plus ``ticket`` (a ticket's position) and ``seq`` (from 1).
-    events: dict[str, list[Any]] = field(default_factory=dict)
-
-    def stage(self, staging: Staging) -> None:
-        """Fill ``staging`` as the row reader would, and derive as it does."""
-        names = ROW_FIELDS
-        events = list(
-            map(
-                tuple.__new__,
-                [StagedEvent] * len(self.events["ticket"]),
-                zip(*(self.events[n] for n in EVENT_FIELDS), strict=True),
-            )
-        )
-        ends = np.cumsum(np.bincount(self.events["ticket"])).tolist()
-        start = 0
-        for values, end in zip(
-            zip(*(self.tickets[n] for n in names), strict=True), ends, strict=True
-        ):
-            ticket = StagedTicket(**dict(zip(names, values, strict=True)))
-            ticket.number = ticket.external_id
-            staging.tickets[ticket.external_id] = ticket
-            staging.events[ticket.external_id] = events[start:end]
-            start = end
-        staging.derive_from_events()
+from servicegate.operations.choices import STOP_STATUSES, TicketStatus
 
 
 def read(

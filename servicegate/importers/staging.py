@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
-from typing import TYPE_CHECKING, NamedTuple
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from servicegate.importers.errors import RowError
 from servicegate.operations.choices import STOP_STATUSES, TicketStatus
-
-if TYPE_CHECKING:
-    from servicegate.importers.servicenow_columns import ColumnLog
 
 
 class StagedEvent(NamedTuple):
@@ -109,3 +108,60 @@ def _derive(ticket: StagedTicket, events: list[StagedEvent]) -> None:
         ticket.resolved_at = resolved
     if ticket.closed_at is None and last.status == TicketStatus.CLOSED:
         ticket.closed_at = last.at
+
+
+#: Ticket columns of a :class:`ColumnLog`, as :class:`StagedTicket` names them (the row
+#: values; the derived ones follow in DERIVED).
+ROW_FIELDS = (
+    "external_id",
+    "line",
+    "priority",
+    "source_priority",
+    "category",
+    "channel",
+    "assignment_group",
+    "resource",
+    "opened_at",
+    "resolved_at",
+    "closed_at",
+    "reassignment_count",
+    "reopen_count",
+    "source_made_sla",
+)
+DERIVED = ("status", "source_status", "responded_at", "resolved_at", "closed_at")
+EVENT_FIELDS = ("at", "status", "source_status", "priority", "assignment_group", "resource")
+
+
+@dataclass
+class ColumnLog:
+    """Tickets (first-appearance order) and events (by ticket, time, file order)."""
+
+    rows: int
+    #: ROW_FIELDS, one value per ticket, as the ticket's last row gives them.
+    tickets: dict[str, list[Any]] = field(default_factory=dict)
+    #: DERIVED, one value per ticket, with the row values where the row had them.
+    derived: dict[str, list[Any]] = field(default_factory=dict)
+    #: EVENT_FIELDS, plus ``ticket`` (a ticket's position) and ``seq`` (from 1).
+    events: dict[str, list[Any]] = field(default_factory=dict)
+
+    def stage(self, staging: Staging) -> None:
+        """Fill ``staging`` as the row reader would, and derive as it does."""
+        names = ROW_FIELDS
+        events = list(
+            map(
+                tuple.__new__,
+                [StagedEvent] * len(self.events["ticket"]),
+                zip(*(self.events[n] for n in EVENT_FIELDS), strict=True),
+            )
+        )
+        ends = np.cumsum(np.bincount(self.events["ticket"])).tolist()
+        start = 0
+        for values, end in zip(
+            zip(*(self.tickets[n] for n in names), strict=True), ends, strict=True
+        ):
+            ticket = StagedTicket(**dict(zip(names, values, strict=True)))
+            ticket.number = ticket.external_id
+            staging.tickets[ticket.external_id] = ticket
+            staging.events[ticket.external_id] = events[start:end]
+            start = end
+        staging.derive_from_events()

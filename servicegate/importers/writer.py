@@ -29,8 +29,7 @@ from django.db import connection, models
 from django.utils.translation import gettext as _
 
 from servicegate.importers.reading import gc_paused
-from servicegate.importers.servicenow_columns import ColumnLog
-from servicegate.importers.staging import BY_TIME, StagedEvent, StagedTicket, Staging
+from servicegate.importers.staging import BY_TIME, ColumnLog, StagedEvent, StagedTicket, Staging
 from servicegate.operations.models import Ticket, TicketEvent
 from servicegate.team.models import Technician
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from servicegate.calendars.models import BusinessCalendar
+from servicegate.core.bulk import paused as _paused
+from servicegate.core.bulk import triggers_paused as triggers_paused
 from servicegate.core.jobs import Progress, register_job_kind
 from servicegate.core.models import Job
 from servicegate.promises.models import Promise
@@ -32,19 +31,6 @@ CLOCK_FIELDS = (
     "valid_from",
     "valid_to",
 )
-
-
-_paused: ContextVar[bool] = ContextVar("clock_triggers_paused", default=False)
-
-
-@contextmanager
-def triggers_paused() -> Iterator[None]:
-    """Start no recompute jobs from signals inside (bulk work that recomputes at its end)."""
-    token = _paused.set(True)
-    try:
-        yield
-    finally:
-        _paused.reset(token)
 
 
 @register_job_kind("clocks_recompute")
@@ -83,7 +69,7 @@ def on_promise_pre_save(sender: type[Promise], instance: Promise, **kwargs: Any)
 def on_promise_post_save(sender: type[Promise], instance: Promise, **kwargs: Any) -> None:
     """Recompute in the background when a measured promise's clock fields changed."""
     from servicegate.measurement.rules import is_clocked
-    from servicegate.measurement.services import recompute_start
+    from servicegate.measurement.services import clocks_recompute_start
 
     if kwargs.get("raw") or _paused.get():
         return
@@ -96,14 +82,14 @@ def on_promise_post_save(sender: type[Promise], instance: Promise, **kwargs: Any
 
     if not is_clocked(instance) and not Clock.objects.filter(promise=instance).exists():
         return  # neither had nor gets clocks
-    recompute_start(by=None, promise=instance, check=False)
+    clocks_recompute_start(by=None, promise=instance, check=False)
 
 
 def on_calendar_changed(sender: Any, calendar: BusinessCalendar, **kwargs: Any) -> None:
     """Recompute the clocks of every promise on a calendar whose definition changed."""
-    from servicegate.measurement.services import recompute_start
+    from servicegate.measurement.services import clocks_recompute_start
 
     if _paused.get():
         return
     if Promise.objects.filter(calendar=calendar).exists():
-        recompute_start(by=None, calendar=calendar, check=False)
+        clocks_recompute_start(by=None, calendar=calendar, check=False)

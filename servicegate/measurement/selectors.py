@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from servicegate.core.permissions import has_capability
 from servicegate.engines.attainment import wilson_interval
 from servicegate.measurement.choices import OPEN_STATES, ClockState, GroupBy, Period
 from servicegate.measurement.models import Clock, ClockGroupSummary, ClockSummary
@@ -49,6 +50,15 @@ def _open_clocks() -> QuerySet[Clock]:
 
 
 MAX_CANDIDATES = 2000
+
+
+#: Capabilities that may recompute clocks and create promises from a what-if.
+RECOMPUTERS = ("plan_capacity", "lead_improvement")
+
+
+def can_recompute(user: Any) -> bool:
+    """Recomputing and creating promises from a what-if need planning or KVP leadership."""
+    return any(has_capability(user, c) for c in RECOMPUTERS)
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,14 @@ from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from servicegate.calendars.models import BusinessCalendar
 from servicegate.core.jobs import job_start
 from servicegate.core.models import Job
-from servicegate.core.permissions import has_capability
 from servicegate.core.statistics import analyze
 from servicegate.importers.writer import insert_columns
 from servicegate.measurement import evaluation
@@ -48,6 +49,7 @@ from servicegate.measurement.rules import (
     calendar_of,
     clock_rules,
 )
+from servicegate.measurement.selectors import can_recompute
 from servicegate.measurement.summarycounts import SummaryChange
 from servicegate.operations.models import Ticket
 from servicegate.promises.models import Promise
@@ -55,7 +57,6 @@ from servicegate.promises.models import Promise
 CHUNK = 200_000
 ANALYZE_AFTER = 10_000  # rows written (and a tenth of the clocks) before statistics renew
 ProgressFn = Callable[[int, int | None, str], None]
-RECOMPUTERS = ("plan_capacity", "lead_improvement")
 
 
 @dataclass
@@ -67,11 +68,6 @@ class RecomputeResult:
     written: int = 0  # of those, changed and written (the rest were stored as they are)
     seconds: float = 0.0
     promises: list[int] = field(default_factory=list)
-
-
-def can_recompute(user: Any) -> bool:
-    """Recomputing and creating promises from a what-if need planning or KVP leadership."""
-    return any(has_capability(user, c) for c in RECOMPUTERS)
 
 
 def _scope_tickets(
@@ -397,7 +393,7 @@ def _apply(
     insert_columns(model, columns, [[row[i] for row in created] for i in range(len(columns))])
 
 
-def recompute_start(
+def clocks_recompute_start(
     *,
     by: User | None,
     promise: Promise | None = None,
@@ -410,15 +406,18 @@ def recompute_start(
     the signal handlers start it on behalf of the system.
     """
     if check and not can_recompute(by):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied("plan_capacity")
+        raise PermissionDenied(
+            _(
+                "Only a service manager or quality manager may recompute clocks; "
+                "ask one of them to start it."
+            )
+        )
     params: dict[str, Any] = {}
-    title = "Recompute all clocks"
+    title = _("Recompute all clocks")
     if promise is not None:
         params["promise"] = promise.pk
-        title = f"Recompute clocks of promise {promise.pk}"
+        title = _("Recompute clocks of promise %(id)s") % {"id": promise.pk}
     if calendar is not None:
         params["calendar"] = calendar.pk
-        title = f"Recompute clocks on calendar {calendar.name}"
+        title = _("Recompute clocks on calendar %(name)s") % {"name": calendar.name}
     return job_start(kind="clocks_recompute", title=title, params=params, by=by)

@@ -218,7 +218,7 @@ def promise_measurement(request: HttpRequest, promise_id: int) -> HttpResponse:
             "form": form,
             "replay": replay,
             "replay_rows": [(r, _label(r.period, period)) for r in replay.rows] if replay else [],
-            "can_recompute": services.can_recompute(request.user),
+            "can_recompute": selectors.can_recompute(request.user),
             "nav_active": "measurement",
         },
     )
@@ -229,8 +229,8 @@ def promise_measurement(request: HttpRequest, promise_id: int) -> HttpResponse:
 def promise_recompute(request: HttpRequest, promise_id: int) -> HttpResponse:
     """Start recomputing the promise's clocks in the background."""
     promise = get_object_or_404(Promise, pk=promise_id)
-    if not services.can_recompute(request.user):
+    if not selectors.can_recompute(request.user):
         require_capability(request.user, "plan_capacity")
-    services.recompute_start(by=request.user, promise=promise)  # type: ignore[arg-type]
+    services.clocks_recompute_start(by=request.user, promise=promise)  # type: ignore[arg-type]
     messages.success(request, _("The clocks of this promise are being recomputed."))
     return redirect("measurement:promise", promise_id=promise.pk)

@@ -40,8 +40,8 @@ from servicegate.planning.terms import (
     open_fraction,
     target_seconds,
 )
-from servicegate.promises.choices import PromiseState
-from servicegate.promises.models import Promise
+from servicegate.promises.choices import Decision, PromiseState
+from servicegate.promises.models import GateReview, Promise
 from servicegate.team.models import Technician
 
 FloatArray = NDArray[np.float64]
@@ -335,3 +335,13 @@ def recent_weekly_rate(epochs: FloatArray, *, weeks: int = 8) -> float:
     start = max(float(epochs.min()), newest - weeks * 7 * 86_400)
     count = int(np.count_nonzero(epochs >= start))
     return count / weeks_between(start, newest) if count else 0.0
+
+
+def open_g1_review(promise: Promise) -> GateReview | None:
+    """The promise's open Gate-1 review, if any."""
+    return (
+        GateReview.objects.filter(promise=promise, gate__code="G1", decision=Decision.OPEN)
+        .select_related("gate", "promise")
+        .order_by("-created_at", "-pk")
+        .first()
+    )

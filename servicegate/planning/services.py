@@ -6,24 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from servicegate.core.actors import Actor, as_user
 from servicegate.core.permissions import has_capability
 from servicegate.planning.feasibility import feasibility_report, report_summary
 from servicegate.planning.models import FeasibilityResult
-from servicegate.promises.choices import Decision
-from servicegate.promises.models import GateReview, Promise
-from servicegate.promises.services import Actor, as_user, evidence_add
-
-G1 = "G1"
-
-
-def open_g1_review(promise: Promise) -> GateReview | None:
-    """The promise's open Gate-1 review, if any."""
-    return (
-        GateReview.objects.filter(promise=promise, gate__code=G1, decision=Decision.OPEN)
-        .select_related("gate", "promise")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+from servicegate.planning.selectors import open_g1_review
+from servicegate.promises.gate_services import evidence_add
+from servicegate.promises.models import Promise
 
 
 def feasibility_attach(

@@ -14,8 +14,13 @@ from servicegate.planning.charts import forecast_chart, service_level_chart
 from servicegate.planning.feasibility import feasibility_report
 from servicegate.planning.forms import FeasibilityForm, ForecastFilterForm, StaffingForm
 from servicegate.planning.panel import panel_figures
-from servicegate.planning.selectors import TicketScope, demand_forecast, latest_result
-from servicegate.planning.services import feasibility_attach, open_g1_review
+from servicegate.planning.selectors import (
+    TicketScope,
+    demand_forecast,
+    latest_result,
+    open_g1_review,
+)
+from servicegate.planning.services import feasibility_attach
 from servicegate.planning.staffing import StaffingOutcome, staffing_compute
 from servicegate.promises.models import Promise
 

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicegate.accounts.roles import ROLE_CAPABILITIES
+from servicegate.core.actors import Actor, as_user
 from servicegate.core.permissions import require_capability
 from servicegate.promises.audit import audit_record, diff, snapshot
 from servicegate.promises.choices import Answer, AuditAction, Decision, PromiseState
+from servicegate.promises.errors import ConcurrentEditError, TransitionError
 from servicegate.promises.models import (
     Contract,
     CriterionAnswer,
@@ -23,13 +25,8 @@ from servicegate.promises.models import (
     GateReview,
     Promise,
 )
-from servicegate.promises.services import (
-    Actor,
-    ConcurrentEditError,
-    TransitionError,
-    as_user,
-    promise_transition,
-)
+from servicegate.promises.selectors import review_blockers
+from servicegate.promises.transitions import promise_transition
 
 GATE_FIELDS = (
     "order",
@@ -226,21 +223,6 @@ def evidence_add(
             changes={"evidence": [None, str(evidence)]},
         )
     return evidence
-
-
-def review_blockers(review: GateReview) -> list[str]:
-    """What keeps ``review`` from passing: unanswered mandatory criteria, no evidence.
-
-    Uses prefetched ``answers`` (with criteria) and ``evidence`` when present.
-    """
-    blockers = [
-        _("Mandatory criterion not answered: %(q)s") % {"q": a.criterion.question}
-        for a in review.answers.all()
-        if a.criterion.mandatory and a.answer == Answer.OPEN
-    ]
-    if not review.evidence.all():
-        blockers.append(_("No evidence attached yet."))
-    return blockers
 
 
 def gate_review_decide(

@@ -10,8 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicegate.catalog.models import ServiceProduct
-from servicegate.promises.choices import Decision, PromiseState
+from servicegate.promises.choices import Answer, Decision, PromiseState
 from servicegate.promises.models import (
     AuditEntry,
     CriterionAnswer,
@@ -49,11 +48,6 @@ def promise_list(flt: PromiseFilter | None = None) -> QuerySet[Promise]:
     if flt.made_by:
         qs = qs.filter(made_by_id=flt.made_by)
     return qs.order_by("-updated_at", "-pk")
-
-
-def promises_of_product(product: ServiceProduct) -> QuerySet[Promise]:
-    """The promises made for ``product``, newest first."""
-    return promise_list(PromiseFilter(product=product.pk))
 
 
 def reviews_with_checklists(qs: QuerySet[GateReview]) -> QuerySet[GateReview]:
@@ -120,8 +114,6 @@ BOARD_STATES = [s for s in PromiseState if s != PromiseState.RETIRED]
 
 def gate_board(now: dt.datetime | None = None) -> list[BoardColumn]:
     """The gate board: one column per active state, cards oldest in stage first."""
-    from servicegate.promises.gate_services import review_blockers
-
     now = now or timezone.now()
     open_reviews = Prefetch(
         "reviews",
@@ -153,3 +145,18 @@ def gate_board(now: dt.datetime | None = None) -> list[BoardColumn]:
 def gates_with_criteria() -> QuerySet[GateDefinition]:
     """All gate definitions with their criteria."""
     return GateDefinition.objects.prefetch_related("criteria")
+
+
+def review_blockers(review: GateReview) -> list[str]:
+    """What keeps ``review`` from passing: unanswered mandatory criteria, no evidence.
+
+    Uses prefetched ``answers`` (with criteria) and ``evidence`` when present.
+    """
+    blockers = [
+        _("Mandatory criterion not answered: %(q)s") % {"q": a.criterion.question}
+        for a in review.answers.all()
+        if a.criterion.mandatory and a.answer == Answer.OPEN
+    ]
+    if not review.evidence.all():
+        blockers.append(_("No evidence attached yet."))
+    return blockers

@@ -1,42 +1,33 @@
 """Writes of promises, contracts and gates: one keyword-only function per action.
 
 Every function checks the caller's capability, runs in one transaction and appends
-the audit trail.  Views, the API, the demo and the admin all go through here.
+the audit trail.  Views, the API, the demo and the admin all go through here. The
+lifecycle moves live in ``transitions.py`` and the gate reviews in ``gate_services.py``;
+both are imported here so that callers have one import place.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicegate.core.permissions import has_capability, require_capability
-from servicegate.promises import lifecycle
+from servicegate.core.actors import Actor, as_user
+from servicegate.core.permissions import require_capability
 from servicegate.promises.audit import audit_record, diff, snapshot
-from servicegate.promises.choices import AuditAction, Decision, PromiseState
+from servicegate.promises.choices import AuditAction, PromiseState
+from servicegate.promises.errors import ConcurrentEditError, TransitionError
+from servicegate.promises.gate_services import (
+    evidence_add,
+    gate_criterion_save,
+    gate_definition_update,
+    gate_review_answer,
+    gate_review_decide,
+    gate_review_open,
+)
 from servicegate.promises.models import Contract, Promise
-
-Actor = User | AnonymousUser
-
-
-def as_user(by: Actor) -> User:
-    """The logged-in user behind ``by``; anonymous callers may not write."""
-    if not isinstance(by, User):
-        raise PermissionDenied(_("Log in first."))
-    return by
-
-
-class TransitionError(Exception):
-    """A state change the lifecycle does not allow; the message says what is allowed."""
-
-
-class ConcurrentEditError(Exception):
-    """The object was changed by someone else since the caller loaded it."""
-
+from servicegate.promises.transitions import may_transition, promise_transition
 
 PROMISE_FIELDS: tuple[str, ...] = (
     "title",
@@ -124,74 +115,6 @@ def promise_update(*, promise: Promise, by: Actor, version: int, **fields: Any) 
     return current
 
 
-def _check_transition(promise: Promise, to: str, by: Actor) -> lifecycle.Transition:
-    step = lifecycle.find(promise.state, to)
-    if step is None:
-        raise TransitionError(
-            _("A promise cannot move from “%(state)s” to “%(to)s”.")
-            % {"state": promise.get_state_display(), "to": to}
-            + " "
-            + lifecycle.describe_next(promise.state)
-        )
-    if not has_capability(by, step.capability):
-        raise PermissionDenied(
-            _("Your role may not move a promise from “%(state)s” to “%(to)s”.")
-            % {"state": promise.get_state_display(), "to": PromiseState(to).label}
-        )
-    if step.four_eyes and promise.made_by_id == by.pk:
-        raise PermissionDenied(
-            _(
-                "You made this promise, so you cannot decide its gate: four eyes — "
-                "someone else of the department that keeps it must decide."
-            )
-        )
-    return step
-
-
-def may_transition(promise: Promise, to: str, by: Actor) -> bool:
-    """Whether ``by`` may move ``promise`` to ``to`` now (for showing buttons)."""
-    try:
-        _check_transition(promise, to, by)
-    except (TransitionError, PermissionDenied):
-        return False
-    return True
-
-
-def promise_transition(
-    *,
-    promise: Promise,
-    to: str,
-    by: Actor,
-    comment: str = "",
-    counter_proposal: str | None = None,
-) -> Promise:
-    """Move ``promise`` to state ``to``, checking lifecycle, role and four eyes.
-
-    Rejecting needs a counter-proposal; it is kept on the promise so the rework
-    (rejected → draft) can start from it.  Raises TransitionError for a step the
-    lifecycle does not allow and PermissionDenied for a role that may not take it.
-    """
-    with transaction.atomic():
-        current = Promise.objects.select_for_update().select_related("made_by").get(pk=promise.pk)
-        _check_transition(current, to, by)
-        if to == PromiseState.REJECTED and not (counter_proposal or "").strip():
-            raise TransitionError(
-                _("Rejecting a promise needs a counter-proposal: say what could be promised.")
-            )
-        changes: dict[str, list[Any]] = {"state": [current.state, to]}
-        if counter_proposal is not None and counter_proposal != current.counter_proposal:
-            changes["counter_proposal"] = [current.counter_proposal, counter_proposal]
-            current.counter_proposal = counter_proposal
-        current.state = to
-        current.state_changed_at = timezone.now()
-        current.version += 1
-        current.save()
-        audit_record(
-            obj=current, by=by, action=AuditAction.TRANSITION, changes=changes, comment=comment
-        )
-    return current
-
-
 def contract_create(
     *,
     by: Actor,
@@ -220,21 +143,11 @@ def contract_create(
     return contract
 
 
-# Gate services live in gate_services.py; re-exported for one import place.
-from servicegate.promises.gate_services import (  # noqa: E402
-    evidence_add,
-    gate_criterion_save,
-    gate_definition_update,
-    gate_review_answer,
-    gate_review_decide,
-    gate_review_open,
-    review_blockers,
-)
-
 __all__ = [
+    "Actor",
     "ConcurrentEditError",
-    "Decision",
     "TransitionError",
+    "as_user",
     "contract_create",
     "evidence_add",
     "gate_criterion_save",
@@ -246,5 +159,4 @@ __all__ = [
     "promise_create",
     "promise_transition",
     "promise_update",
-    "review_blockers",
 ]

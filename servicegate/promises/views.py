@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from servicegate.core.permissions import capability_required, has_capability
-from servicegate.promises import lifecycle, services
+from servicegate.promises import lifecycle, selectors, services
 from servicegate.promises.forms import (
     ContractForm,
     CriterionForm,
@@ -203,7 +203,7 @@ def review_open(request: HttpRequest, pk: int, gate_code: str) -> HttpResponse:
 def _review_context(request: HttpRequest, review: GateReview, **extra: Any) -> dict[str, Any]:
     return {
         "review": review,
-        "blockers": services.review_blockers(review),
+        "blockers": selectors.review_blockers(review),
         "can_review": review.is_open
         and has_capability(request.user, gate_capability(review.gate))
         and (review.promise is None or review.promise.made_by_id != request.user.pk),

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from servicegate.core.models import Job
-from servicegate.measurement.services import clocks_recompute, recompute_start
+from servicegate.measurement.services import clocks_recompute, clocks_recompute_start
 from servicegate.measurement.tests.conftest import NOW
 
 
@@ -47,8 +47,8 @@ def test_viewer_cannot_recompute(client: Client, victor: User, measured: Any) ->
     jobs = Job.objects.count()
     client.force_login(victor)
     assert client.post(f"/measurement/promises/{promise.pk}/recompute/").status_code == 403
-    with pytest.raises(PermissionDenied):
-        recompute_start(by=victor, promise=promise)
+    with pytest.raises(PermissionDenied, match="Only a service manager or quality manager"):
+        clocks_recompute_start(by=victor, promise=promise)
     assert Job.objects.count() == jobs
 
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from servicegate.core.demo import DemoContext, organisation
-from servicegate.core.demo import operations as demo_operations
+from servicegate.accounts import demo as demo_accounts
+from servicegate.calendars import demo as demo_calendars
+from servicegate.catalog import demo as demo_catalog
+from servicegate.core.demo import DemoContext
+from servicegate.operations.demo import customers as demo_customers
+from servicegate.operations.demo import tickets as demo_operations
 from servicegate.operations.models import Asset, Ticket, TicketEvent
+from servicegate.team import demo as demo_team
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +25,8 @@ def _build(seed: int, monkeypatch: pytest.MonkeyPatch) -> DemoContext:
     ctx = DemoContext(
         seed=seed, size="small", rng=np.random.default_rng(seed), report=lambda m: None
     )
-    organisation.build(ctx)
+    for step in (demo_calendars, demo_catalog, demo_customers, demo_accounts, demo_team):
+        step.build(ctx)
     demo_operations.build(ctx)
     return ctx
 

@@ -7,15 +7,10 @@ from collections.abc import Callable
 import numpy as np
 from django.contrib.auth.models import User
 
-from servicegate.core.demo import DemoContext, steps
-from servicegate.core.demo.planning import build
+from servicegate.core.demo import DemoContext
+from servicegate.planning.demo import build
 from servicegate.planning.models import FeasibilityResult
 from servicegate.promises.models import Evidence, Promise
-
-
-def test_planning_runs_after_the_tickets_exist() -> None:
-    names = [name for name, _step in steps()]
-    assert names.index("planning") > names.index("operations")
 
 
 def test_build_opens_g1_as_manager_and_attaches_the_evidence(

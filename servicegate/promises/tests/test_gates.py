@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from servicegate.promises import services
+from servicegate.promises import selectors, services
 from servicegate.promises.models import GateDefinition, GateReview, Promise
 from servicegate.promises.tests.conftest import login
 
@@ -85,7 +85,7 @@ def test_pass_is_blocked_by_unanswered_mandatory_criteria(
 ) -> None:
     move(draft, "feasibility_review")
     review = _g1(draft, bob)
-    blockers = services.review_blockers(review)
+    blockers = selectors.review_blockers(review)
     assert any("Mandatory criterion" in b for b in blockers)
     assert "No evidence attached yet." in blockers
     with pytest.raises(ValidationError, match="cannot pass yet"):

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from servicegate.core.management.commands.demo_data import database_holds_data, print_logins
+from servicegate.core.demo import database_holds_data, print_logins
 
 
 class Command(BaseCommand):

@@ -5,31 +5,10 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
-from django.apps import apps
-from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from servicegate.catalog.models import Segment
-from servicegate.core.demo import build_demo
-from servicegate.core.demo.organisation import DEMO_PASSWORD, DEMO_USERS
-
-
-def database_contents() -> list[str]:
-    """What the database holds already that a demo would mix with: tickets (imported or
-    fed ones too), users, customer segments; empty when there is nothing."""
-    ticket = apps.get_model("operations", "Ticket")
-    held = [
-        ("tickets", ticket.objects.exists()),
-        ("users", User.objects.exists()),
-        ("customer segments", Segment.objects.exists()),
-    ]
-    return [name for name, present in held if present]
-
-
-def database_holds_data() -> bool:
-    """Whether tickets, users or organisation data exist already."""
-    return bool(database_contents())
+from servicegate.core.demo import build_demo, database_contents, print_logins
 
 
 class Command(BaseCommand):
@@ -64,10 +43,3 @@ class Command(BaseCommand):
         build_demo(seed=options["seed"], size=options["size"], report=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("The demo organisation is ready."))
         print_logins(self.stdout.write)
-
-
-def print_logins(write: Any) -> None:
-    """Print the demo logins."""
-    write(f"Demo logins (password: {DEMO_PASSWORD}):")
-    for username, role, _first, _last in DEMO_USERS:
-        write(f"  {username:<11} {role}")

@@ -11,7 +11,8 @@ from django.contrib.auth.models import User
 
 from servicegate.core.demo import DemoContext
 from servicegate.engines.queueing import PlanningInputError
-from servicegate.planning.services import feasibility_attach, open_g1_review
+from servicegate.planning.selectors import open_g1_review
+from servicegate.planning.services import feasibility_attach
 from servicegate.promises import services
 from servicegate.promises.choices import PromiseState
 from servicegate.promises.models import GateDefinition, Promise

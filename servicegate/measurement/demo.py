@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from servicegate.core.demo import DemoContext
+from servicegate.measurement.services import clocks_recompute
 
 
 def build(ctx: DemoContext) -> None:
     """Compute the clocks of all tickets of the demo organisation."""
-    from servicegate.measurement.services import clocks_recompute
 
     def progress(done: int, total: int | None, message: str) -> None:
         ctx.report(f"demo: clocks … {message}")
