@@ -65,7 +65,11 @@ class Epoch(Func):
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_sql(
-            compiler, connection, template="CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)"
+            compiler,
+            connection,
+            # FLOOR: whole seconds as SQLite's unixepoch() and Python's int() give them (a
+            # cast alone rounds, and an event at 12:00:00.7 would lie after "now")
+            template="CAST(FLOOR(EXTRACT(EPOCH FROM %(expressions)s)) AS BIGINT)",
         )
 
 
