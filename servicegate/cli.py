@@ -40,23 +40,64 @@ NO_AUTO_MIGRATE = {
     "showmigrations",
 }
 
-USAGE = """usage: servicegate <command> [options]
+#: ``servicegate --help``: every command with one line, grouped. A test checks that every
+#: engine command and every management command of Servicegate's apps is listed.
+COMMAND_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Serving",
+        (
+            ("demo [--port N]", "create the demo organisation on first start and serve it"),
+            ("worker [--batch]", "run the background worker for long work"),
+        ),
+    ),
+    (
+        "Data",
+        (
+            ("demo-data", "create the demo organisation (--seed N, --size small|large, --force)"),
+            ("migrate", "create or update the database tables (explicit on PostgreSQL)"),
+            ("import KIND FILE", "import a ticket history: servicenow, events or tickets"),
+        ),
+    ),
+    (
+        "Measurement",
+        (
+            ("sla compute|deadline", "business-time clocks over CSV files (no database needed)"),
+            ("sla discover", "find the SLA rules that explain an imported system's outcomes"),
+            ("clocks-recompute", "recompute the promise clocks of all tickets, or of some"),
+        ),
+    ),
+    (
+        "Planning",
+        (
+            ("staffing erlang-c", "Erlang C / Erlang A staffing (no database needed)"),
+            ("simulate queue", "queue simulation (no database needed)"),
+            ("forecast", "arrival forecast from a CSV of timestamps (no database needed)"),
+            ("forecast-db", "forecast of reactive demand from the ticket history"),
+            ("feasibility PROMISE_ID", "Gate 1 feasibility of a promise: kept, staff, verdict"),
+            ("bench NAME", "benchmarks side by side with peers (sla, queueing, ...)"),
+        ),
+    ),
+    (
+        "Django administration",
+        (
+            ("createsuperuser", "create an administrator account"),
+            ("changepassword USER", "set a user's password"),
+            ("check --deploy", "check the production settings"),
+            ("help", "list every Django management command"),
+        ),
+    ),
+)
 
-Run and set up:
-  demo [--port N]        install the demo organisation (first start) and serve it
-  demo-data              create the demo organisation (--seed N, --size small|large, --force)
-  migrate                create or update the database tables (explicit on PostgreSQL)
-  worker                 run the background worker for long work
-  createsuperuser        create an administrator account
-Promise clocks and planning (no database needed):
-  sla                    business-time clocks: compute, deadline
-  staffing               Erlang C / Erlang A staffing
-  simulate               queue simulation
-  forecast               arrival forecast from a CSV of timestamps
-  bench                  benchmarks side by side with peers (sla, queueing, ...)
 
-Every Django management command is available too; `servicegate help` lists them.
-"""
+def usage() -> str:
+    """The text of ``servicegate --help``."""
+    width = max(len(name) for _group, rows in COMMAND_GROUPS for name, _text in rows) + 2
+    lines = ["usage: servicegate <command> [options]", ""]
+    for group, rows in COMMAND_GROUPS:
+        lines.append(f"{group}:")
+        lines += [f"  {name:<{width}}{text}" for name, text in rows]
+    lines += ["", "`servicegate <command> --help` explains a command and its options."]
+    return "\n".join(lines)
 
 
 def setup_django(*, demo: bool = False, offline: bool = True) -> None:
@@ -157,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `servicegate` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help"}:
-        print(USAGE)
+        print(usage())
         return 0
     name, rest = args[0], args[1:]
     if name in ENGINE_COMMANDS:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.test import Client
 from django.utils import translation
 
 from servicegate.accounts import roles
-from servicegate.accounts.services import sync_roles
+from servicegate.accounts.services import sync_roles, token_create
 from servicegate.catalog.models import Segment, ServiceProduct
 from servicegate.operations.models import Customer
 
@@ -88,6 +89,52 @@ def carol(persona: Callable[[str], User]) -> User:
 @pytest.fixture
 def victor(persona: Callable[[str], User]) -> User:
     return persona("victor")
+
+
+RoleMatrix = Callable[..., None]
+
+
+@pytest.fixture
+def role_matrix(persona: Callable[[str], User]) -> RoleMatrix:
+    """Check one permission boundary in a few lines (in the manner of NetBox's ViewTestCases).
+
+    ``role_matrix(url, {"alice": 200, "bob": 200, "*": 403})`` requests ``url`` as each
+    persona named and as every other persona for ``"*"``, and asserts the status of each.
+    ``method="post"`` and ``data`` send a form (or JSON with ``api=True``, which also
+    authenticates with a bearer token instead of the session). Personas are tried in
+    the order given, the ``"*"`` ones first, so a write that succeeds comes last.
+    Every mismatch is reported at once: ``{persona: (expected, got)}``.
+    """
+
+    def check(
+        url: str,
+        expected: Mapping[str, int],
+        *,
+        method: str = "get",
+        data: Mapping[str, Any] | None = None,
+        api: bool = False,
+    ) -> None:
+        others = [name for name in PERSONAS if name not in expected]
+        order = [(name, expected["*"]) for name in others if "*" in expected]
+        order += [(name, status) for name, status in expected.items() if name != "*"]
+        wrong: dict[str, tuple[int, int]] = {}
+        for name, status in order:
+            user = persona(name)
+            if api:
+                client = Client(headers={"Authorization": f"Bearer {token_create(user=user)[1]}"})
+            else:
+                client = Client()
+                client.force_login(user)
+            send = getattr(client, method)
+            if api and data is not None:
+                response = send(url, data, content_type="application/json")
+            else:
+                response = send(url, data) if data is not None else send(url)
+            if response.status_code != status:
+                wrong[name] = (status, response.status_code)
+        assert wrong == {}, f"{method.upper()} {url}: persona -> (expected, got)"
+
+    return check
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@
 A :class:`Calendar` is an immutable description (time zone, weekly intervals, holidays,
 special dates), read from TOML (:func:`parse_calendar`, :func:`load_calendar`) or from
 its dict/JSON form (:func:`calendar_from_dict`, :func:`calendar_to_dict`).
-:func:`compile_calendar` turns it into a :class:`~servicegate.engines.timeline.Timeline`:
+:func:`compile_calendar` turns it into a :class:`~servicegate.engines.open_intervals.OpenIntervals`:
 sorted, disjoint open intervals in UTC epoch seconds plus cumulative open seconds, on
 which business time is a pair of ``np.searchsorted`` calls. The time-zone arithmetic
-and the timeline live in :mod:`servicegate.engines.timeline` and are re-exported here.
+and the open intervals live in :mod:`servicegate.engines.open_intervals` and are re-exported here.
 
 Conventions (see ``docs/calendars.md``):
 
@@ -37,27 +37,27 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
-from servicegate.engines.timeline import DAY as DAY
-from servicegate.engines.timeline import BoolArray as BoolArray
-from servicegate.engines.timeline import IntArray as IntArray
-from servicegate.engines.timeline import (
+from servicegate.engines.open_intervals import DAY as DAY
+from servicegate.engines.open_intervals import BoolArray as BoolArray
+from servicegate.engines.open_intervals import IntArray as IntArray
+from servicegate.engines.open_intervals import (
+    OpenIntervals,
     OutsideSpanError,
-    Timeline,
     epoch_to_local,
     local_date,
     local_to_epoch,
     merge_intervals,
 )
-from servicegate.engines.timeline import utc_year as utc_year
-from servicegate.engines.timeline import utc_year_start as utc_year_start
+from servicegate.engines.open_intervals import utc_year as utc_year
+from servicegate.engines.open_intervals import utc_year_start as utc_year_start
 
 __all__ = [
     "WEEKDAYS",
     "Calendar",
     "CalendarError",
     "Interval",
+    "OpenIntervals",
     "OutsideSpanError",
-    "Timeline",
     "calendar_from_dict",
     "calendar_to_dict",
     "compile_calendar",
@@ -111,7 +111,7 @@ class Calendar:
     )
 
     def __post_init__(self) -> None:
-        # Freeze `special` so a cached Timeline can never go stale behind our back.
+        # Freeze `special` so a cached OpenIntervals can never go stale behind our back.
         frozen = MappingProxyType({d: tuple(v) for d, v in sorted(self.special.items())})
         object.__setattr__(self, "special", frozen)
         if len(self.week) != 7:
@@ -439,7 +439,7 @@ def _wall_intervals(cal: Calendar, first: date, last: date) -> tuple[IntArray, I
     return np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
 
 
-def compile_calendar(cal: Calendar, start: int, end: int) -> Timeline:
+def compile_calendar(cal: Calendar, start: int, end: int) -> OpenIntervals:
     """Open intervals of ``cal`` inside the UTC span ``[start, end]`` (epoch seconds).
 
     Cached per ``(calendar, start, end)``. Queries outside the span raise ``ValueError``,
@@ -451,7 +451,7 @@ def compile_calendar(cal: Calendar, start: int, end: int) -> Timeline:
 
 
 @lru_cache(maxsize=32)
-def _compile_cached(cal: Calendar, start: int, end: int) -> Timeline:
+def _compile_cached(cal: Calendar, start: int, end: int) -> OpenIntervals:
     # An interval starting on day d can reach into d+2 local midnight; cover that.
     first = local_date(cal.timezone, start) - timedelta(days=2)
     last = local_date(cal.timezone, end) + timedelta(days=1)
@@ -460,4 +460,4 @@ def _compile_cached(cal: Calendar, start: int, end: int) -> Timeline:
     opens, closes = merge_intervals(both[: wall_open.size], both[wall_open.size :])
     opens, closes = np.clip(opens, start, end), np.clip(closes, start, end)
     keep = closes > opens
-    return Timeline(opens[keep], closes[keep], start, end, cal.timezone)
+    return OpenIntervals(opens[keep], closes[keep], start, end, cal.timezone)

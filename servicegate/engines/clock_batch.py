@@ -28,7 +28,7 @@ from servicegate.engines.clock_rules import (
     ClockRules,
     StatusEvent,
 )
-from servicegate.engines.timeline import Timeline
+from servicegate.engines.open_intervals import OpenIntervals
 
 __all__ = ["ClockBatch", "EventTable", "evaluate_clocks"]
 
@@ -219,7 +219,7 @@ def _rows(
 def evaluate_clocks(
     table: EventTable,
     rules: ClockRules,
-    calendar: Calendar | Timeline,
+    calendar: Calendar | OpenIntervals,
     *,
     now: int,
 ) -> ClockBatch:
@@ -264,7 +264,7 @@ def _empty_batch(n: int, targets: np.ndarray, rules: ClockRules) -> ClockBatch:
 
 
 def _measure_rows(
-    r: _Rows, rules: ClockRules, cal: Calendar | Timeline, target: np.ndarray, now: int
+    r: _Rows, rules: ClockRules, cal: Calendar | OpenIntervals, target: np.ndarray, now: int
 ) -> dict[str, np.ndarray]:
     """Per row: the quantities of :func:`_evaluate_cycle`."""
     n = r.at.size
@@ -274,7 +274,7 @@ def _measure_rows(
     stopped = r.cat[r.last] == STOP
     in_trail = idx >= trail_first[r.row]
     stopped_at = np.where(stopped, r.at[np.minimum(trail_first, n - 1)], NONE)
-    tl = sla.timeline_for(cal, int(r.at.min()), now)
+    tl = sla.open_intervals_for(cal, int(r.at.min()), now)
     b = tl.cumulative(r.end) - tl.cumulative(r.at)
     run, pause = (r.cat == RUN) & ~in_trail, (r.cat == PAUSE) & ~in_trail
     held = (r.cat != RUN) & ~in_trail

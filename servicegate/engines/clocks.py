@@ -50,7 +50,7 @@ from servicegate.engines.clock_rules import (
 from servicegate.engines.clock_rules import PAUSE as PAUSE
 from servicegate.engines.clock_rules import RUN as RUN
 from servicegate.engines.clock_rules import STOP as STOP
-from servicegate.engines.timeline import Timeline
+from servicegate.engines.open_intervals import OpenIntervals
 
 __all__ = [
     "NONE",
@@ -100,7 +100,7 @@ class _Cycle:
     warnings: tuple[tuple[float, int], ...]
 
 
-def _business(cal: Calendar | Timeline, spans: list[tuple[int, int]]) -> int:
+def _business(cal: Calendar | OpenIntervals, spans: list[tuple[int, int]]) -> int:
     if not spans:
         return 0
     starts, ends = zip(*spans, strict=True)
@@ -108,7 +108,7 @@ def _business(cal: Calendar | Timeline, spans: list[tuple[int, int]]) -> int:
 
 
 def _deadlines(
-    cal: Calendar | Timeline,
+    cal: Calendar | OpenIntervals,
     start: int,
     levels: list[int],
     held: list[tuple[int, int]],
@@ -130,7 +130,7 @@ def _deadlines(
 
 
 def _evaluate_cycle(
-    segs: list[Segment], target: int, rules: ClockRules, cal: Calendar | Timeline, now: int
+    segs: list[Segment], target: int, rules: ClockRules, cal: Calendar | OpenIntervals, now: int
 ) -> _Cycle:
     k = len(segs)
     while k > 0 and segs[k - 1][2] == STOP:
@@ -187,7 +187,7 @@ def _not_started(rules: ClockRules, priority: str | None) -> ClockResult:
 def evaluate_clock(
     events: Sequence[StatusEvent],
     rules: ClockRules,
-    calendar: Calendar | Timeline,
+    calendar: Calendar | OpenIntervals,
     *,
     now: int,
 ) -> ClockResult:

@@ -27,9 +27,10 @@ correlated (busy days hit many tickets at once); the simulation method
 with the business-hours schedule and counts the replications that meet the level.
 
 Historical attainment of comparable promises: share met with a 95 % Wilson
-score interval (E. B. Wilson, JASA 22, 1927). It *supports* the promise when the
-share is at least the level, *contradicts* it when even the upper bound is below,
-and is *uncertain* in between.
+score interval (``attainment.wilson_interval``, the one the measurement uses;
+E. B. Wilson, JASA 22, 1927). It *supports* the promise when the share is at least
+the level, *contradicts* it when even the upper bound is below, and is *uncertain*
+in between.
 
 Verdict (thresholds are :class:`VerdictThresholds`, defaults shown):
 
@@ -50,6 +51,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from servicegate.engines import simulation as sim
+from servicegate.engines.attainment import wilson_interval
 from servicegate.engines.queueing import (
     PlanningInputError,
     check_service_level,
@@ -61,7 +63,6 @@ __all__ = [
     "PromiseProposal",
     "VerdictThresholds",
     "assess_promise",
-    "wilson_interval",
 ]
 
 Metric = Literal["response", "resolution"]
@@ -157,21 +158,6 @@ def _positive(name: str, value: float, what: str) -> None:
 
 
 # --- history -----------------------------------------------------------------------------------
-
-
-def wilson_interval(met: int, total: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a share ``met / total``.
-
-    ``(p̂ + z²/2n ± z·sqrt(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n)``.
-    """
-    if total < 1 or not 0 <= met <= total:
-        raise PlanningInputError("The history needs at least one ticket and met ≤ total.")
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
-    p, n = met / total, float(total)
-    centre = p + z * z / (2 * n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    scale = 1 + z * z / n
-    return max(0.0, (centre - half) / scale), min(1.0, (centre + half) / scale)
 
 
 def _history(

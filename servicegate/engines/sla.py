@@ -2,7 +2,7 @@
 
 All instants are UTC epoch seconds in ``int64`` arrays; results are whole seconds.
 
-With ``C(t)`` the cumulative open time of the calendar (see :class:`Timeline`):
+With ``C(t)`` the cumulative open time of the calendar (see :class:`OpenIntervals`):
 
 * business seconds of a row = ``C(end) - C(start)`` minus the open time inside the
   union of the row's pauses clipped to ``[start, end)``;
@@ -25,10 +25,10 @@ import numpy as np
 import numpy.typing as npt
 
 from servicegate.engines.calendars import Calendar, compile_calendar
-from servicegate.engines.timeline import (
+from servicegate.engines.open_intervals import (
     IntArray,
+    OpenIntervals,
     OutsideSpanError,
-    Timeline,
     utc_year,
     utc_year_start,
 )
@@ -39,20 +39,22 @@ __all__ = [
     "deadlines",
     "deadlines_merged",
     "merge_pauses",
-    "timeline_for",
+    "open_intervals_for",
 ]
 
 CHUNK = 1 << 20
 _MAX_EXTRA_YEARS = 256
 
 
-def timeline_for(cal: Calendar | Timeline, lo: int, hi: int, *, extra_years: int = 0) -> Timeline:
-    """A timeline covering ``[lo, hi]``: ``cal`` itself, or ``cal`` compiled over whole years.
+def open_intervals_for(
+    cal: Calendar | OpenIntervals, lo: int, hi: int, *, extra_years: int = 0
+) -> OpenIntervals:
+    """Open intervals covering ``[lo, hi]``: ``cal`` itself, or ``cal`` compiled over whole years.
 
     The span runs from 1 January of the year before ``lo`` to 1 January two years after
     ``hi`` (plus ``extra_years``), so repeated calls hit the compile cache.
     """
-    if isinstance(cal, Timeline):
+    if isinstance(cal, OpenIntervals):
         return cal
     first = max(utc_year(lo) - 1, 1)
     last = min(utc_year(hi) + 2 + extra_years, 9999)
@@ -128,7 +130,7 @@ def merge_pauses(
     return Pauses(out_rows, key_s[first] - offset, reach[last] - offset)
 
 
-def _paused_open_time(tl: Timeline, pauses: Pauses, n: int) -> IntArray:
+def _paused_open_time(tl: OpenIntervals, pauses: Pauses, n: int) -> IntArray:
     """Per row: open seconds inside the row's (merged) pauses."""
     out = np.zeros(n, dtype=np.int64)
     if pauses.rows.size == 0:
@@ -140,7 +142,7 @@ def _paused_open_time(tl: Timeline, pauses: Pauses, n: int) -> IntArray:
 
 
 def business_seconds(
-    cal_or_timeline: Calendar | Timeline,
+    cal_or_intervals: Calendar | OpenIntervals,
     starts: npt.ArrayLike,
     ends: npt.ArrayLike,
     *,
@@ -164,7 +166,7 @@ def business_seconds(
     if bad.size:
         raise ValueError(f"Row {int(bad[0])} ends before it starts; fix its times.")
     pauses = _as_pauses(s.size, pause_starts, pause_ends, pause_rows)
-    tl = timeline_for(cal_or_timeline, int(s.min()), int(e.max()))
+    tl = open_intervals_for(cal_or_intervals, int(s.min()), int(e.max()))
     out = np.empty(s.size, dtype=np.int64)
     for lo in range(0, s.size, CHUNK):
         part = slice(lo, lo + CHUNK)
@@ -176,7 +178,7 @@ def business_seconds(
 
 
 def deadlines(
-    cal_or_timeline: Calendar | Timeline,
+    cal_or_intervals: Calendar | OpenIntervals,
     starts: npt.ArrayLike,
     targets: npt.ArrayLike,
     *,
@@ -193,7 +195,7 @@ def deadlines(
     the instant a warning fires or after which a clock is breached.
 
     Raises ``ValueError`` for negative targets, or if the calendar has no open time for
-    centuries after the start (given a :class:`Timeline`: beyond its span).
+    centuries after the start (given a :class:`OpenIntervals`: beyond its span).
     """
     s = np.asarray(starts, dtype=np.int64).ravel()
     x = np.broadcast_to(np.asarray(targets, dtype=np.int64), s.shape).ravel()
@@ -203,11 +205,11 @@ def deadlines(
         raise ValueError("Targets must not be negative.")
     pauses = _as_pauses(s.size, pause_starts, pause_ends, pause_rows)
     merged = None if pauses is None else merge_pauses(pauses[2], pauses[0], pauses[1], s, None)
-    return deadlines_merged(cal_or_timeline, s, x, merged, at_open=at_open)
+    return deadlines_merged(cal_or_intervals, s, x, merged, at_open=at_open)
 
 
 def deadlines_merged(
-    cal_or_timeline: Calendar | Timeline,
+    cal_or_intervals: Calendar | OpenIntervals,
     starts: IntArray,
     targets: IntArray,
     merged: Pauses | None,
@@ -223,11 +225,11 @@ def deadlines_merged(
         hi = max(hi, int(merged.ends.max()))
     extra = 0
     while True:
-        tl = timeline_for(cal_or_timeline, lo, hi, extra_years=extra)
+        tl = open_intervals_for(cal_or_intervals, lo, hi, extra_years=extra)
         try:
             return _deadlines_on(tl, starts, targets, merged, at_open)
         except OutsideSpanError:
-            if isinstance(cal_or_timeline, Timeline):
+            if isinstance(cal_or_intervals, OpenIntervals):
                 raise
             if extra >= _MAX_EXTRA_YEARS:
                 raise ValueError(
@@ -238,7 +240,7 @@ def deadlines_merged(
 
 
 def _deadlines_on(
-    tl: Timeline, s: IntArray, x: IntArray, merged: Pauses | None, at_open: bool
+    tl: OpenIntervals, s: IntArray, x: IntArray, merged: Pauses | None, at_open: bool
 ) -> IntArray:
     out = np.empty(s.size, dtype=np.int64)
     for lo in range(0, s.size, CHUNK):
@@ -250,7 +252,9 @@ def _deadlines_on(
     return out
 
 
-def _paused_deadlines(tl: Timeline, s: IntArray, x: IntArray, p: Pauses, at_open: bool) -> IntArray:
+def _paused_deadlines(
+    tl: OpenIntervals, s: IntArray, x: IntArray, p: Pauses, at_open: bool
+) -> IntArray:
     """Deadlines for rows with pauses (values for other rows are meaningless).
 
     Each row's unpaused time is a sequence of gaps ``[s, p1s) [p1e, p2s) … [pme, ∞)``.

@@ -70,7 +70,7 @@ def history(obj: Promise | GateDefinition | GateReview) -> QuerySet[AuditEntry]:
     ).select_related("user")
 
 
-def promise_timeline(promise: Promise) -> QuerySet[AuditEntry]:
+def promise_history(promise: Promise) -> QuerySet[AuditEntry]:
     """Entries about the promise and about its reviews, newest first."""
     review_ids = list(promise.reviews.values_list("pk", flat=True))
     return (

@@ -30,8 +30,8 @@ from servicegate.promises.selectors import (
     PromiseFilter,
     gate_board,
     gates_with_criteria,
+    promise_history,
     promise_list,
-    promise_timeline,
     reviews_of_promise,
     reviews_with_checklists,
 )
@@ -123,7 +123,7 @@ def _detail_context(request: HttpRequest, promise: Promise) -> dict[str, Any]:
         "transitions": transitions,
         "next_sentence": lifecycle.describe_next(promise.state),
         "reviews": reviews_of_promise(promise),
-        "timeline": promise_timeline(promise),
+        "history": promise_history(promise),
         "gates": gates,
         "can_edit": promise.state in services.EDITABLE_STATES
         and has_capability(request.user, "propose_promise"),

@@ -11,8 +11,8 @@ from servicegate.catalog.models import ServiceProduct
 from servicegate.promises.tests.conftest import api_client
 
 
-def test_products_carry_the_four_ps(vera: User, product: ServiceProduct) -> None:
-    body = api_client(vera).get("/api/v1/products/?page_size=5").json()
+def test_products_carry_the_four_ps(victor: User, product: ServiceProduct) -> None:
+    body = api_client(victor).get("/api/v1/products/?page_size=5").json()
     assert body["count"] == 1
     item = body["items"][0]
     for key in (
@@ -33,14 +33,14 @@ def test_products_carry_the_four_ps(vera: User, product: ServiceProduct) -> None
     assert item["regions"] == ["Bayern"]
 
 
-def test_product_filters(vera: User, product: ServiceProduct) -> None:
-    client = api_client(vera)
+def test_product_filters(victor: User, product: ServiceProduct) -> None:
+    client = api_client(victor)
     assert client.get("/api/v1/products/?kind=training").json()["count"] == 0
     assert client.get(f"/api/v1/products/?segment={product.segment_id}").json()["count"] == 1
 
 
-def test_segments(vera: User, product: ServiceProduct) -> None:
-    body = api_client(vera).get("/api/v1/segments/").json()
+def test_segments(victor: User, product: ServiceProduct) -> None:
+    body = api_client(victor).get("/api/v1/segments/").json()
     assert [s["name"] for s in body["items"]] == ["Automotive"]
 
 
@@ -49,7 +49,7 @@ def test_anonymous_gets_401(product: ServiceProduct) -> None:
 
 
 def test_products_query_count(
-    vera: User, product: ServiceProduct, bob: User, django_assert_max_num_queries: Any
+    victor: User, product: ServiceProduct, bob: User, django_assert_max_num_queries: Any
 ) -> None:
     for i in range(10):
         ServiceProduct.objects.create(
@@ -63,6 +63,6 @@ def test_products_query_count(
             channel="remote",
             value_proposition="v",
         )
-    client = api_client(vera)
+    client = api_client(victor)
     with django_assert_max_num_queries(6):
         assert client.get("/api/v1/products/").json()["count"] == 11

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from servicegate.engines.calendars import Calendar, parse_calendar
+
+#: The example calendar of docs/calendars.md and the README (Bavarian service hours with
+#: a Tuesday night shift): one file, read by every test that needs it.
+SERVICE_HOURS_TOML = (
+    Path(__file__).resolve().parents[3] / "docs" / "examples" / "service-hours.toml"
+).read_text(encoding="utf-8")
 
 BERLIN_TOML = """\
 timezone = "Europe/Berlin"

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from servicegate.engines.attainment import (
     evaluate_percentile_promise,
@@ -29,6 +30,23 @@ def test_wilson_interval_matches_published_values(
 ) -> None:
     got = wilson_interval(successes, n, 0.95)
     assert got == pytest.approx((low, high), abs=1e-4)
+
+
+def test_wilson_interval_textbook_value() -> None:
+    low, high = wilson_interval(90, 100)
+    assert low == pytest.approx(0.8256, abs=1e-4)
+    assert high == pytest.approx(0.9448, abs=1e-4)
+
+
+def test_wilson_interval_agrees_with_scipy() -> None:
+    """The one Wilson interval of the engines (attainment and feasibility) is scipy's."""
+    rng = np.random.default_rng(18)
+    for _ in range(200):
+        n = int(rng.integers(1, 5_000))
+        k = int(rng.integers(0, n + 1))
+        confidence = float(rng.uniform(0.5, 0.999))
+        ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
+        assert wilson_interval(k, n, confidence) == pytest.approx((ci.low, ci.high), abs=1e-12)
 
 
 def test_wilson_interval_edges() -> None:

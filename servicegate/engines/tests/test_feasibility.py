@@ -12,7 +12,6 @@ from servicegate.engines.feasibility import (
     PromiseProposal,
     VerdictThresholds,
     assess_promise,
-    wilson_interval,
 )
 from servicegate.engines.queueing import PlanningInputError
 from servicegate.engines.simulation import WeeklySchedule
@@ -66,12 +65,6 @@ def test_history_that_contradicts_the_promise_makes_it_red() -> None:
     assert uncertain.history_status == "supports" and uncertain.verdict == "green"
     unsure = _assess(12, history=[True] * 9 + [False])
     assert unsure.history_status == "uncertain" and unsure.verdict == "amber"
-
-
-def test_wilson_interval_textbook_value() -> None:
-    low, high = wilson_interval(90, 100)
-    assert low == pytest.approx(0.8256, abs=1e-4)
-    assert high == pytest.approx(0.9448, abs=1e-4)
 
 
 def test_resolution_promise_with_handling_samples() -> None:

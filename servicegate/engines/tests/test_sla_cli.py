@@ -11,12 +11,11 @@ import pytest
 from servicegate.cli_commands import sla as cli
 from servicegate.engines.calendars import parse_calendar
 from servicegate.engines.sla import business_seconds
-from servicegate.engines.tests.calendars_fixtures import at
-from servicegate.engines.tests.test_calendars import ISSUE_EXAMPLE
+from servicegate.engines.tests.calendars_fixtures import SERVICE_HOURS_TOML, at
 
 
 def run(tmp_path: Path, command: str, text: str, *extra: str) -> int:
-    (tmp_path / "cal.toml").write_text(ISSUE_EXAMPLE, encoding="utf-8")
+    (tmp_path / "cal.toml").write_text(SERVICE_HOURS_TOML, encoding="utf-8")
     (tmp_path / "in.csv").write_text(text, encoding="utf-8")
     parser = argparse.ArgumentParser(prog="servicegate")
     cli.register(parser.add_subparsers(required=True))
@@ -163,5 +162,5 @@ def test_large_files_are_processed_in_chunks(tmp_path: Path) -> None:
         == 0
     )
     got = np.loadtxt(out, delimiter=",", skiprows=1, dtype=np.int64)[:, 1]
-    want = business_seconds(parse_calendar(ISSUE_EXAMPLE), starts, ends)
+    want = business_seconds(parse_calendar(SERVICE_HOURS_TOML), starts, ends)
     assert got.tolist() == want.tolist()

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from servicegate.engines import sla
-from servicegate.engines.calendars import Calendar, Timeline, compile_calendar
+from servicegate.engines.calendars import Calendar, OpenIntervals, compile_calendar
 from servicegate.engines.tests.calendars_fixtures import at
 
 ZONES = ("Europe/Berlin", "America/New_York", "UTC", "Australia/Lord_Howe", "Asia/Kolkata")
@@ -41,7 +41,7 @@ def calendars(draw: st.DrawFn) -> Calendar:
 
 
 @cache
-def timeline(cal: Calendar) -> Timeline:
+def timeline(cal: Calendar) -> OpenIntervals:
     return compile_calendar(cal, LO - 86_400 * 10, HI + 86_400 * 10)
 
 
@@ -49,7 +49,7 @@ instants = st.integers(LO, HI)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def bs(tl: Timeline, a: int, b: int) -> int:
+def bs(tl: OpenIntervals, a: int, b: int) -> int:
     return int(tl.business_seconds([a], [b])[0])
 
 
@@ -90,7 +90,7 @@ def test_deadline_of_elapsed_time_is_the_earliest_instant(cal: Calendar, times: 
 def test_open_deadline_is_inside_an_open_interval(cal: Calendar, s: int, target: int) -> None:
     # Given the calendar (not a fixed span), the engine extends its span as far as needed.
     d = int(sla.deadlines(cal, [s], [target], at_open=True)[0])
-    tl = sla.timeline_for(cal, s, d + 1)
+    tl = sla.open_intervals_for(cal, s, d + 1)
     assert bool(tl.is_open([d])[0])
     assert bs(tl, s, d) == target
     assert bs(tl, s, d + 1) == target + 1

@@ -1,4 +1,5 @@
-"""Template tags of measurement: the clock timelines of a ticket."""
+"""Template tags of measurement: the clock bars of a ticket (one bar per clock, drawn
+from the ticket's status events)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ COLOURS = {"run": "#0b5cab", "pause": "#9a6700", "stop": "#1a7f37", "breach": "#
 
 
 @dataclass(frozen=True)
-class Segment:
+class ClockBarPart:
+    """One stretch of a clock bar: a status from ``start``, ``width`` percent wide."""
+
     start: datetime
     width: str  # percent of the bar, as CSS wants it ("12.5", never localised)
     colour: str
@@ -27,9 +30,11 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class Timeline:
+class ClockBar:
+    """The bar of one clock on the ticket page, with its times in hours."""
+
     clock: Clock
-    segments: list[Segment]
+    parts: list[ClockBarPart]
     used_hours: float
     target_hours: float
     paused_hours: float
@@ -40,12 +45,12 @@ def _percent(part: float, whole: float) -> str:
     return f"{100 * part / whole:.2f}"
 
 
-def _segments(clock: Clock, events: list[Any], end: datetime) -> tuple[list[Segment], str | None]:
+def _parts(clock: Clock, events: list[Any], end: datetime) -> tuple[list[ClockBarPart], str | None]:
     """Status stretches from the clock's start to its stop (or now), coloured by role.
 
     The bar reaches to the deadline if that lies later, so that the slack of a clock
     met early shows as blank; a stretch running over the breach instant is split there.
-    Returns the segments and the deadline's position (percent of the bar), if any.
+    Returns the parts and the deadline's position (percent of the bar), if any.
     """
     promise = clock.promise
     start = clock.started_at
@@ -68,7 +73,7 @@ def _segments(clock: Clock, events: list[Any], end: datetime) -> tuple[list[Segm
         for lo, hi in pairwise(cuts):
             late = breach is not None and lo >= breach and role == "run"
             width = _percent((hi - lo).total_seconds(), span)
-            out.append(Segment(lo, width, COLOURS["breach" if late else role], label))
+            out.append(ClockBarPart(lo, width, COLOURS["breach" if late else role], label))
     deadline = None
     if clock.deadline is not None and clock.deadline >= start:
         deadline = _percent((clock.deadline - start).total_seconds(), span)
@@ -76,21 +81,21 @@ def _segments(clock: Clock, events: list[Any], end: datetime) -> tuple[list[Segm
 
 
 @register.simple_tag
-def ticket_clock_timelines(ticket: Ticket) -> list[Timeline]:
-    """Per clock of ``ticket``: its timeline segments and times in hours."""
+def ticket_clock_bars(ticket: Ticket) -> list[ClockBar]:
+    """Per clock of ``ticket``: its bar (status stretches) and times in hours."""
     events = list(ticket.events.all())
     now = timezone.now()
-    timelines = []
+    bars = []
     for clock in Clock.objects.filter(ticket=ticket).select_related("promise").order_by("metric"):
-        segments, deadline = _segments(clock, events, now)
-        timelines.append(
-            Timeline(
+        parts, deadline = _parts(clock, events, now)
+        bars.append(
+            ClockBar(
                 clock,
-                segments,
+                parts,
                 clock.business_elapsed_s / 3600,
                 clock.target_s / 3600,
                 clock.paused_s / 3600,
                 deadline,
             )
         )
-    return timelines
+    return bars

@@ -17,17 +17,3 @@ def test_updating_an_event_is_refused(make_ticket: Callable[..., Ticket]) -> Non
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         TicketEvent.objects.filter(ticket=ticket).update(status="closed")
     assert set(TicketEvent.objects.values_list("status", flat=True)) == {"new", "assigned"}
-
-
-def test_events_read_in_clock_order_in_one_query(
-    make_ticket: Callable[..., Ticket], django_assert_num_queries: object
-) -> None:
-    make_ticket("T-1")
-    make_ticket("T-2")
-    with django_assert_num_queries(1):  # type: ignore[operator]
-        rows = list(
-            TicketEvent.objects.order_by("ticket_id", "at", "seq").values_list(
-                "ticket_id", "at", "status", "priority"
-            )
-        )
-    assert [r[2] for r in rows] == ["new", "assigned", "new", "assigned"]

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 
+from servicegate.conftest import RoleMatrix
 from servicegate.planning.models import FeasibilityResult
 from servicegate.planning.services import feasibility_attach
 from servicegate.planning.tests.conftest import login
@@ -73,17 +74,13 @@ def test_panel_post_recomputes_and_attaches_via_htmx(
     assert Evidence.objects.filter(review=g1_review).count() == 1
 
 
-@pytest.mark.parametrize("who", ["victor", "alice"])
-def test_panel_post_is_forbidden_for_viewer_and_sales(
-    request: pytest.FixtureRequest,
-    who: str,
-    promise: Promise,
-    g1_review: GateReview,
-    loaded: None,
+def test_panel_post_is_forbidden_without_decide_gate_or_plan_capacity(
+    role_matrix: RoleMatrix, promise: Promise, g1_review: GateReview, loaded: None
 ) -> None:
-    user = request.getfixturevalue(who)
-    response = login(user).post(f"/planning/promises/{promise.pk}/feasibility/", {})
-    assert response.status_code == 403
+    url = f"/planning/promises/{promise.pk}/feasibility/"
+    role_matrix(
+        url, {"victor": 403, "alice": 403, "carol": 403, "dana": 403}, method="post", data={}
+    )
     assert not Evidence.objects.exists()
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
+from servicegate.conftest import RoleMatrix
 from servicegate.planning.models import FeasibilityResult
 from servicegate.planning.tests.conftest import api_client
 from servicegate.promises.models import Evidence, GateReview, Promise
@@ -58,17 +59,12 @@ def test_post_attaches_to_the_open_g1_review(
     assert Evidence.objects.filter(review=g1_review).count() == 1
 
 
-@pytest.mark.parametrize("who", ["victor", "alice"])
 def test_post_is_403_without_the_capability(
-    request: pytest.FixtureRequest,
-    who: str,
-    promise: Promise,
-    g1_review: GateReview,
-    loaded: None,
+    role_matrix: RoleMatrix, promise: Promise, g1_review: GateReview, loaded: None
 ) -> None:
-    user = request.getfixturevalue(who)
-    response = _post(api_client(user), f"/api/v1/promises/{promise.pk}/feasibility", {})
-    assert response.status_code == 403
+    url = f"/api/v1/promises/{promise.pk}/feasibility"
+    denied = {"victor": 403, "alice": 403, "carol": 403, "dana": 403}
+    role_matrix(url, denied, method="post", data={}, api=True)
     assert not FeasibilityResult.objects.exists()
 
 

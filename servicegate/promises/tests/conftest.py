@@ -32,12 +32,6 @@ def anna(db: None) -> User:
 
 
 @pytest.fixture
-def vera(db: None) -> User:
-    """Vera, the viewer: reads only."""
-    return root_make_user("vera", roles.VIEWER)
-
-
-@pytest.fixture
 def calendar(db: None) -> BusinessCalendar:
     return BusinessCalendar.objects.create(name="Service hours", definition={})
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 
 from servicegate.promises import services
 from servicegate.promises.models import AuditEntry, GateDefinition, Promise
-from servicegate.promises.selectors import history, promise_timeline
+from servicegate.promises.selectors import history, promise_history
 from servicegate.promises.tests.conftest import login
 
 
@@ -42,7 +42,7 @@ def test_gate_definition_changes_are_recorded(quinn: User) -> None:
     assert entry.changes == {"name": ["Handover Sales → Delivery", "Handover"]}
 
 
-def test_reviews_appear_on_the_promise_timeline(
+def test_reviews_appear_in_the_promise_history(
     draft: Promise, bob: User, move: Callable[..., Promise]
 ) -> None:
     move(draft, "feasibility_review")
@@ -50,8 +50,8 @@ def test_reviews_appear_on_the_promise_timeline(
         gate=GateDefinition.objects.get(code="G1"), promise=draft, by=bob
     )
     services.evidence_add(review=review, by=bob, kind="text", text="Staffing plan")
-    actions = [e.action for e in promise_timeline(draft)]
+    actions = [e.action for e in promise_history(draft)]
     assert "evidence" in actions
     page = login(bob).get(f"/promises/{draft.pk}/").content
-    assert b'data-testid="promise-timeline"' in page
+    assert b'data-testid="promise-history"' in page
     assert b"Staffing plan" in page

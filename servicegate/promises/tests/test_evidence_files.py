@@ -31,9 +31,9 @@ def evidence(
 
 
 def test_logged_in_reader_downloads_the_file(
-    client: Client, vera: User, evidence: Evidence, tmp_path: Path
+    client: Client, victor: User, evidence: Evidence, tmp_path: Path
 ) -> None:
-    client.force_login(vera)
+    client.force_login(victor)
     with override_settings(MEDIA_ROOT=tmp_path):
         response = client.get(f"/promises/evidence/{evidence.pk}/file/")
         assert response.status_code == 200
@@ -47,7 +47,7 @@ def test_anonymous_visitor_is_sent_to_login(client: Client, evidence: Evidence) 
     assert "/accounts/login/" in response["Location"]
 
 
-def test_text_evidence_has_no_file(client: Client, vera: User, evidence: Evidence) -> None:
+def test_text_evidence_has_no_file(client: Client, victor: User, evidence: Evidence) -> None:
     text = Evidence.objects.create(review=evidence.review, kind="text", text="ok")
-    client.force_login(vera)
+    client.force_login(victor)
     assert client.get(f"/promises/evidence/{text.pk}/file/").status_code == 404

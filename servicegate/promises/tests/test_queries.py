@@ -27,8 +27,8 @@ def many(
 
 
 @pytest.mark.parametrize("url", ["/promises/", "/promises/board/", "/promises/gates/"])
-def test_pages(many: None, vera: User, url: str, django_assert_max_num_queries: Any) -> None:
-    client = login(vera)
+def test_pages(many: None, victor: User, url: str, django_assert_max_num_queries: Any) -> None:
+    client = login(victor)
     client.get(url)  # warm the session and content types
     with django_assert_max_num_queries(14):
         assert client.get(url).status_code == 200
@@ -37,8 +37,8 @@ def test_pages(many: None, vera: User, url: str, django_assert_max_num_queries: 
 @pytest.mark.parametrize(
     "url", ["/api/v1/promises/", "/api/v1/gates/", "/api/v1/promises/1/history"]
 )
-def test_api_lists(many: None, vera: User, url: str, django_assert_max_num_queries: Any) -> None:
-    client = api_client(vera)
+def test_api_lists(many: None, victor: User, url: str, django_assert_max_num_queries: Any) -> None:
+    client = api_client(victor)
     client.get(url)
     with django_assert_max_num_queries(8):
         assert client.get(url).status_code in (200, 404)

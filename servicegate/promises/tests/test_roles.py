@@ -14,7 +14,7 @@ from servicegate.promises import services
 from servicegate.promises.models import Promise
 
 
-@pytest.mark.parametrize("who", ["carol", "vera", "bob", "quinn"])
+@pytest.mark.parametrize("who", ["carol", "victor", "bob", "quinn"])
 def test_only_sales_can_create_promises(
     request: pytest.FixtureRequest, who: str, promise_data: dict[str, Any]
 ) -> None:
@@ -52,10 +52,10 @@ def test_service_manager_cannot_submit_for_sales(draft: Promise, bob: User) -> N
         services.promise_transition(promise=draft, to="feasibility_review", by=bob)
 
 
-def test_viewer_cannot_review(draft: Promise, move: Callable[..., Promise], vera: User) -> None:
+def test_viewer_cannot_review(draft: Promise, move: Callable[..., Promise], victor: User) -> None:
     promise = move(draft, "feasibility_review", "approved", "committed", "in_service")
     with pytest.raises(PermissionDenied):
-        services.promise_transition(promise=promise, to="under_review", by=vera)
+        services.promise_transition(promise=promise, to="under_review", by=victor)
 
 
 def test_technician_cannot_edit(draft: Promise, carol: User) -> None:

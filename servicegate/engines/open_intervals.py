@@ -1,6 +1,6 @@
-"""Business time on the UTC axis: time-zone arithmetic and compiled timelines.
+"""Business time on the UTC axis: time-zone arithmetic and a calendar's open intervals.
 
-A :class:`Timeline` holds sorted, disjoint open intervals in UTC epoch seconds plus
+An :class:`OpenIntervals` holds sorted, disjoint open intervals in UTC epoch seconds plus
 cumulative open seconds, on which business time is a pair of ``np.searchsorted``
 calls (or a grid lookup). :func:`servicegate.engines.calendars.compile_calendar` builds
 one from a :class:`~servicegate.engines.calendars.Calendar`.
@@ -27,8 +27,8 @@ __all__ = [
     "DAY",
     "BoolArray",
     "IntArray",
+    "OpenIntervals",
     "OutsideSpanError",
-    "Timeline",
     "epoch_to_local",
     "local_date",
     "local_to_epoch",
@@ -45,7 +45,7 @@ _EPOCH_NAIVE = datetime(1970, 1, 1)
 
 
 class OutsideSpanError(ValueError):
-    """A query or result falls outside the span a :class:`Timeline` was compiled for."""
+    """A query or result falls outside the span a :class:`OpenIntervals` was compiled for."""
 
 
 # ------------------------------------------------------------------ time-zone arithmetic
@@ -142,7 +142,7 @@ def local_date(timezone: str, t: int) -> date:
     return datetime.fromtimestamp(t, _zone(timezone)).date()
 
 
-# ------------------------------------------------------------------------ timelines
+# ------------------------------------------------------------------- open intervals
 
 
 def merge_intervals(opens: IntArray, closes: IntArray) -> tuple[IntArray, IntArray]:
@@ -162,7 +162,7 @@ def merge_intervals(opens: IntArray, closes: IntArray) -> tuple[IntArray, IntArr
     return opens[first], reach[last]
 
 
-class Timeline:
+class OpenIntervals:
     """Open intervals ``[opens[i], closes[i])`` (UTC epoch s) over ``[span_start, span_end]``.
 
     ``cum[k]`` is the open time (s) of the first ``k`` intervals (``cum[0] = 0``, length
@@ -194,7 +194,7 @@ class Timeline:
 
     def __repr__(self) -> str:
         return (
-            f"Timeline({self.timezone}, {self.opens.size} intervals, "
+            f"OpenIntervals({self.timezone}, {self.opens.size} intervals, "
             f"[{self.span_start}, {self.span_end}], open {int(self.cum[-1])} s)"
         )
 
