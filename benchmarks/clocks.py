@@ -5,11 +5,9 @@ waiting for the customer, resolved; 5 % still open) in a temporary SQLite databa
 or in the PostgreSQL database of ``DATABASE_URL`` — plus a first-response and a
 resolution promise on a business calendar, then times ``clocks_recompute`` (read
 tickets and their events, evaluate with the engine, write the clocks, change the
-summary): the first computation on fresh data (every ticket's packed timeline built
-from the tickets and events, every clock written); a recomputation (``--repeat``
-times: timelines read, every clock computed, only the changed ones written); one with
-every timeline deleted first (all rebuilt from the tickets and events); and a
-computation into an emptied clock table (timelines read, every clock written).
+summary): the first computation on fresh data (every clock written); a recomputation
+(``--repeat`` times: every clock computed, only the changed ones written); and a
+computation into an emptied clock table (every clock written).
 Writing the synthetic data is not timed, nor (on PostgreSQL) the ``VACUUM ANALYZE``
 before each run that autovacuum would otherwise do.
 
@@ -199,7 +197,7 @@ def main() -> None:
 
         from servicegate.measurement.models import Clock
         from servicegate.measurement.services import clocks_recompute
-        from servicegate.operations.models import Ticket, TicketTimeline
+        from servicegate.operations.models import Ticket
 
         t = time.perf_counter()
         fresh = not Ticket.objects.filter(source="bench").exists()
@@ -217,13 +215,11 @@ def main() -> None:
                 clocks_recompute()
             pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
         if fresh:
-            _run("first computation (timelines built from the tickets and events, all written)")
+            _run("first computation (every clock written)")
         for _ in range(args.repeat):
-            _run("recomputation (timelines stored, only changed clocks written)")
-        TicketTimeline.objects.all()._raw_delete(TicketTimeline.objects.db)
-        _run("recomputation with every timeline rebuilt from the tickets and events")
-        Clock.objects.all()._raw_delete(Clock.objects.db)
-        _run("computation into an empty clock table (timelines stored, every clock written)")
+            _run("recomputation (only changed clocks written)")
+        Clock.objects.all().delete()
+        _run("computation into an empty clock table (every clock written)")
 
 
 def _vacuum() -> None:
@@ -235,12 +231,12 @@ def _vacuum() -> None:
     from django.db import connection
 
     from servicegate.measurement.models import Clock, ClockSummary
-    from servicegate.operations.models import Ticket, TicketEvent, TicketTimeline
+    from servicegate.operations.models import Ticket, TicketEvent
 
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for model in (Clock, ClockSummary, TicketTimeline, Ticket, TicketEvent):
+        for model in (Clock, ClockSummary, Ticket, TicketEvent):
             cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 

@@ -261,9 +261,6 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "servicegate@localhost")
 
-# Functions ``(user) -> list[InboxItem]`` whose items make up each person's inbox.
-SERVICEGATE_INBOX_SOURCES = ["servicegate.promises.inbox.promise_items"]
-
 
 def _tasks() -> dict[str, dict[str, object]]:
     backend = env_str("SERVICEGATE_TASKS", "database")
@@ -307,3 +304,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("SERVICEGATE_LOG_LEVEL", "WARNING")},
 }
+
+# Cross-area hooks (dotted paths, loaded with import_string): the areas that derive state
+# from tickets are told which tickets a write changed, in the write's transaction.
+SERVICEGATE_TICKETS_CHANGED = ["servicegate.measurement.services.clocks_follow"]
+# Tasks the worker enqueues every minute (every worker does; the tasks are idempotent).
+SERVICEGATE_PERIODIC_TASKS = ["servicegate.measurement.notifications.breach_warnings_task"]
+# Items of the personal inbox: functions (user) -> list of items.
+SERVICEGATE_INBOX_SOURCES = [
+    "servicegate.promises.inbox.promise_items",
+    "servicegate.measurement.notifications.inbox_items",
+]

@@ -19,6 +19,7 @@ from servicegate.improvement.api import router as improvement_router
 from servicegate.inbox.api import router as inbox_router
 from servicegate.measurement.api import router as measurement_router
 from servicegate.operations.api import router as operations_router
+from servicegate.operations.errors import TicketRefused
 from servicegate.planning.api import router as planning_router
 from servicegate.promises.api import router as promises_router
 from servicegate.team.api import router as team_router
@@ -51,6 +52,12 @@ def on_unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 def on_forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
     detail = str(exc) if str(exc) and " " in str(exc) else "Your role does not allow this."
     return api.create_response(request, {"detail": detail}, status=403)
+
+
+@api.exception_handler(TicketRefused)
+def on_refused(request: HttpRequest, exc: Exception) -> HttpResponse:
+    status = exc.status if isinstance(exc, TicketRefused) else 422
+    return api.create_response(request, {"detail": str(exc)}, status=status)
 
 
 class Health(Schema):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -71,9 +72,21 @@ def build_demo(
     return ctx
 
 
+def database_contents() -> list[str]:
+    """What the database holds already that a demo would mix with: tickets (imported or
+    fed ones too), users, customer segments; empty when there is nothing. (The models
+    are looked up by name: core imports no app.)"""
+    held = [
+        ("tickets", apps.get_model("operations", "Ticket").objects.exists()),
+        ("users", User.objects.exists()),
+        ("customer segments", apps.get_model("catalog", "Segment").objects.exists()),
+    ]
+    return [name for name, present in held if present]
+
+
 def database_holds_data() -> bool:
-    """Whether users exist already (every organisation, demo or not, has some)."""
-    return User.objects.exists()
+    """Whether tickets, users or organisation data exist already."""
+    return bool(database_contents())
 
 
 def print_logins(write: Callable[[str], Any]) -> None:

@@ -16,7 +16,8 @@ from servicegate.api.pagination import Pagination
 from servicegate.core.permissions import has_capability
 from servicegate.measurement import selectors
 from servicegate.measurement.choices import GroupBy, Period
-from servicegate.measurement.models import Clock
+from servicegate.measurement.models import Clock, Notification
+from servicegate.measurement.notifications import notification_read, notifications_of
 from servicegate.operations.selectors import tickets_visible_to
 from servicegate.promises.api import AttainmentOut as FiguresOut
 
@@ -91,11 +92,61 @@ def attainment(
     return [attainment_figures(r) for r in rows]
 
 
-@router.get("/at-risk", response=list[ClockOut])
-@paginate(Pagination)
-def at_risk(request: HttpRequest, hours: float = 4.0) -> QuerySet[Clock]:
-    """Open clocks due within ``hours`` (the warning window), earliest deadline first."""
-    from datetime import timedelta
+class AtRiskOut(Schema):
+    clock: int
+    ticket: int
+    number: str
+    title: str
+    promise: int
+    metric: str
+    state: str
+    customer: str
+    asset: str
+    assignee: str
+    deadline: datetime | None
+    warn_at: datetime | None
+    business_left_s: int
 
+
+@router.get("/at-risk", response=list[AtRiskOut])
+@paginate(Pagination)
+def at_risk(request: HttpRequest) -> list[dict[str, Any]]:
+    """Running clocks past their warning point and breached ones, least business time
+    left first (negative: overdue), of the tickets the caller may open."""
     _require_read(request)
-    return selectors.at_risk_queryset(window=timedelta(hours=hours))
+    return [selectors.at_risk_row(a) for a in selectors.at_risk(user=request.user, limit=500)]
+
+
+class NotificationOut(Schema):
+    id: int
+    ticket: int
+    promise: int
+    kind: str
+    at: datetime
+    read: bool
+
+    @staticmethod
+    def resolve_ticket(obj: Notification) -> int:
+        return obj.ticket_id
+
+    @staticmethod
+    def resolve_promise(obj: Notification) -> int:
+        return obj.promise_id
+
+
+@router.get("/notifications", response=list[NotificationOut])
+@paginate(Pagination)
+def notifications(request: HttpRequest) -> QuerySet[Notification]:
+    """The caller's breach warnings, newest first (``kind``: warning or breach)."""
+    _require_read(request)
+    return notifications_of(request.user)  # type: ignore[arg-type]
+
+
+@router.post("/notifications/{notification_id}/read", response=NotificationOut)
+def notification_mark_read(request: HttpRequest, notification_id: int) -> Notification:
+    """Mark one of the caller's notifications read."""
+    _require_read(request)
+    found = notifications_of(request.user).filter(pk=notification_id).first()  # type: ignore[arg-type]
+    if found is None:
+        raise HttpError(404, "There is no such notification of yours.")
+    return notification_read(notification=found, by=request.user)  # type: ignore[arg-type]

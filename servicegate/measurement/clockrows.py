@@ -7,14 +7,13 @@ closed tickets under unchanged terms. Each row carries a digest of its values
 keys and fingerprints of the chunk, deletes the stored clocks that are gone or differ
 and inserts the new ones that differ. Unchanged clocks keep their row and
 ``computed_at``. What the written and deleted clocks count in the per-day summary comes
-back as a change per summary key (:class:`Written`), so the summary changes by as much.
+back as a change per summary key (:class:`SummaryChange`), so the summary changes by as much.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -27,9 +26,17 @@ from django.db.models import F, Max, QuerySet, Value
 
 from servicegate.engines.clocks import NONE, STATES, ClockBatch
 from servicegate.importers.writer import insert_columns
+from servicegate.measurement.choices import Period
 from servicegate.measurement.evaluation import CAUSE_NAMES
-from servicegate.measurement.frames import LABELS, IntArray, Labels, TicketFrame, id_rows, int_rows
+from servicegate.measurement.frames import LABELS, IntArray, Labels, TicketFrame, int_rows
 from servicegate.measurement.models import Clock
+from servicegate.measurement.periods import period_starts
+from servicegate.measurement.summarycounts import (
+    SummaryChange,
+    grouped,
+    keyed_conditions,
+    stored_counts,
+)
 from servicegate.promises.models import Promise
 
 COLUMNS = (
@@ -61,14 +68,13 @@ STAMPS = tuple(n for n in COLUMNS if n.endswith("_at") or n == "deadline")
 _STATE_NAMES = np.array(STATES, dtype=object)
 _CAUSE_NAMES = np.array(CAUSE_NAMES, dtype=object)
 _MET = STATES.index("met")
-KEY_BATCH = 1_000_000  # clocks picked by one statement (SQLite: one JSON text)
 _UNSTORED = ("promise", "metric", "labels", "label_code")  # not digested per row
 _BASIS = np.uint64(0xCBF29CE484222325)
 _PRIME = np.uint64(0x100000001B3)
 
 
 @dataclass(frozen=True)
-class Rows:
+class ClockRows:
     """The clocks of one promise (``promise``, ``metric``) on tickets of one chunk.
 
     Instants are epoch seconds, ``NONE`` for none; ``state`` indexes ``STATES``,
@@ -95,12 +101,12 @@ class Rows:
     customer: IntArray
     label_hash: IntArray  # a digest of the ticket's labels (see ``frames.LABELS``)
     # The labels' texts and the number of their combination in the chunk (not stored),
-    # read only for the rows to be written (:meth:`labelled`).
+    # read only for the rows to be written (:meth:`with_labels`).
     labels: dict[str, npt.NDArray[np.object_]] = field(default_factory=dict)
     label_code: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @classmethod
-    def of(
+    def from_batch(
         cls,
         promise: int,
         metric: str,
@@ -109,7 +115,7 @@ class Rows:
         b: ClockBatch,
         causes: IntArray,
         label_hash: IntArray,
-    ) -> Rows:
+    ) -> ClockRows:
         """The rows of a batch the engine evaluated on the frame's tickets ``rows``."""
         n = rows.size
         breached = b.breached.astype(np.int64)
@@ -140,7 +146,7 @@ class Rows:
     def __len__(self) -> int:
         return int(self.ticket.size)
 
-    def take(self, mask: npt.NDArray[np.bool_]) -> Rows:
+    def selected(self, mask: npt.NDArray[np.bool_]) -> ClockRows:
         """The rows where ``mask`` is true."""
         changes: dict[str, Any] = {}
         for f in fields(self):
@@ -150,27 +156,27 @@ class Rows:
         changes["labels"] = {k: v[mask] for k, v in self.labels.items()}
         return replace(self, **changes)
 
-    def labelled(self, labels: Labels, ids: IntArray) -> Rows:
+    def with_labels(self, labels: Labels, ids: IntArray) -> ClockRows:
         """These rows with their tickets' labels, given aligned with the sorted ``ids``
         (which hold every ticket of the rows)."""
         pos = np.searchsorted(ids, self.ticket)
         values = {k: v[pos] for k, v in labels.values.items()}
         return replace(self, labels=values, label_code=labels.code[pos])
 
-    def counted(self, out: Written | None = None) -> Written:
+    def summary_counts(self, out: SummaryChange | None = None) -> SummaryChange:
         """What the summaries count of these rows (the decided ones), per key.
 
         Grouped by numpy on integer keys (day, cause, the chunk's label combination; week
         or month, customer, label combination for the customer/team summary); one Python
-        tuple per group. The rows must be :meth:`labelled`. Adds to ``out``, if given.
+        tuple per group. The rows must be :meth:`with_labels`. Adds to ``out``, if given.
         """
-        out = out if out is not None else Written()
+        out = out if out is not None else SummaryChange()
         rows = np.flatnonzero(self.decided != NONE)
         if not rows.size:
             return out
         day = self.decided[rows] // 86_400  # the UTC day, as the summary counts it
         breached = self.breached[rows]
-        first, n, met = _grouped(breached, day, self.cause[rows], self.label_code[rows])
+        first, n, met = grouped(breached, day, self.cause[rows], self.label_code[rows])
         days = np.datetime_as_string(day[first].astype("datetime64[D]")).tolist()
         at = rows[first]
         priorities = [str(p) for p in self.labels["priority"][at].tolist()]
@@ -185,8 +191,9 @@ class Rows:
             out.n[k] += count
             out.met[k] += kept
         customer = self.customer[rows]
-        for period, start in (("week", week_start(day)), ("month", month_start(day))):
-            first, n, met = _grouped(breached, start, customer, self.label_code[rows])
+        for period in (Period.WEEK, Period.MONTH):
+            start = period_starts(day, period)
+            first, n, met = grouped(breached, start, customer, self.label_code[rows])
             starts = np.datetime_as_string(start[first].astype("datetime64[D]")).tolist()
             at = rows[first]
             whos = [c if c >= 0 else None for c in self.customer[at].tolist()]
@@ -327,7 +334,7 @@ def _epochs(values: IntArray) -> list[Any]:
 
 
 @dataclass(frozen=True)
-class Stored:
+class StoredClockKeys:
     """The stored clocks of a chunk: each one's key (``ticket * width + promise``) and
     fingerprint. Two values a row, computed by the database: the read is a fifth of a
     recomputation's time on SQLite, and its cost grows with every value fetched."""
@@ -337,7 +344,7 @@ class Stored:
     fingerprint: IntArray
 
     @classmethod
-    def of(cls, clocks: QuerySet[Clock], width: int) -> Stored:
+    def of(cls, clocks: QuerySet[Clock], width: int) -> StoredClockKeys:
         """Read in table order (the matching sorts), which spares SQLite an index walk."""
         qs = (
             clocks.order_by()
@@ -357,82 +364,16 @@ def key_width() -> int:
     return max(most) + 1
 
 
-SummaryKey = tuple[int, str, str, str, str]  # promise, day, priority, channel, cause
-GroupKey = tuple[int, str, str, int | None, str]  # promise, period, start, customer, team
-
-
-def _one_key(*columns: IntArray) -> Any:
-    """One sortable key per row of these non-negative-offset integer columns: a single
-    integer when their ranges fit 62 bits (sorting one column is far quicker), else the
-    rows as records."""
-    lows = [int(c.min()) for c in columns]
-    spans = [int(c.max()) - low + 1 for c, low in zip(columns, lows, strict=True)]
-    if np.prod([float(s) for s in spans]) < 2.0**62:
-        key = np.zeros(columns[0].size, dtype=np.int64)
-        for column, low, span in zip(columns, lows, spans, strict=True):
-            key = key * span + (column - low)
-        return key
-    return np.rec.fromarrays(columns)
-
-
-def _grouped(breached: IntArray, *columns: IntArray) -> tuple[IntArray, list[int], list[int]]:
-    """Rows grouped by their values in ``columns``: each group's first row, its count
-    and its count of rows not breached."""
-    _, first, inverse = np.unique(_one_key(*columns), return_index=True, return_inverse=True)
-    n = np.bincount(inverse.ravel())
-    met = np.bincount(inverse.ravel(), weights=breached != 1).astype(np.int64)
-    return first, n.tolist(), met.tolist()
-
-
-def period_start_sql(period: str) -> str:
-    """The first day (UTC) of the ``day``, ``week`` or ``month`` of ``decided_at``, in the
-    database's SQL."""
-    if connection.vendor == "postgresql":
-        return f"CAST(date_trunc('{period}', decided_at AT TIME ZONE 'UTC') AS DATE)"
-    return {
-        "day": "substr(decided_at, 1, 10)",
-        "week": "date(decided_at, '-6 days', 'weekday 1')",
-    }.get(period, "date(decided_at, 'start of month')")
-
-
-def week_start(day: IntArray) -> IntArray:
-    """The Monday (epoch day) of each epoch day's week; 1 January 1970 was a Thursday."""
-    return day - (day + 3) % 7
-
-
-def month_start(day: IntArray) -> IntArray:
-    """The first (epoch day) of each epoch day's month."""
-    return (
-        day.astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-    )
-
-
-@dataclass
-class Written:
-    """What :func:`replace_changed` did to the clocks, and so to their summaries.
-
-    ``rows`` inserted; ``n`` and ``met`` the change of the per-day summary's counts per
-    key, ``groups`` and ``groups_met`` those of the customer/team summary (what the new
-    clocks count less what the deleted ones counted).
-    """
-
-    rows: int = 0
-    n: Counter[SummaryKey] = field(default_factory=Counter)
-    met: Counter[SummaryKey] = field(default_factory=Counter)
-    groups: Counter[GroupKey] = field(default_factory=Counter)
-    groups_met: Counter[GroupKey] = field(default_factory=Counter)
-
-
 LabelsOf = Callable[[IntArray], Labels]  # the labels of some tickets, aligned with their ids
 
 
 def replace_changed(
-    batches: list[Rows],
-    stored: Stored,
+    batches: list[ClockRows],
+    stored: StoredClockKeys,
     now: int,
     labels_of: LabelsOf,
-    written: Written | None = None,
-) -> Written:
+    written: SummaryChange | None = None,
+) -> SummaryChange:
     """Write the clocks of ``batches`` that differ from ``stored``; delete the rest.
 
     ``labels_of`` reads the labels of the tickets whose clocks are written. What was
@@ -452,7 +393,7 @@ def replace_changed(
         unchanged = (stored.key[match] == new_key) & (stored.fingerprint[match] == new_print)
         kept[match[unchanged]] = True
     gone = stored.key[~kept]
-    written = written if written is not None else Written()
+    written = written if written is not None else SummaryChange()
     stored_counts(gone, width, written, -1)  # before they go
     delete_clocks(gone, width)
     changed_ticket = np.unique(new_key[~unchanged] // width)
@@ -463,77 +404,21 @@ def replace_changed(
         start += len(rows)
         if not changed.any() or labels is None:
             continue
-        subset = rows.take(changed) if not changed.all() else rows
-        subset = subset.labelled(labels, changed_ticket)
+        subset = rows.selected(changed) if not changed.all() else rows
+        subset = subset.with_labels(labels, changed_ticket)
         if connection.vendor == "postgresql":
             copy_rows(subset.arrow(fingerprint[changed], now))
         else:
             columns = subset.columns(fingerprint[changed], now)
             insert_columns(Clock, COLUMNS, columns, epochs=STAMPS)
         written.rows += len(subset)
-        subset.counted(written)
+        subset.summary_counts(written)
     return written
-
-
-def _keyed(keys: IntArray, width: int) -> Iterator[tuple[str, list[Any]]]:
-    """WHERE conditions (with their parameters) that pick the clocks of these keys, a
-    batch each.
-
-    SQLite finds each through the (ticket, promise) index from one JSON parameter,
-    PostgreSQL from one text; other databases get one condition per clock.
-    """
-    fast = connection.vendor in ("sqlite", "postgresql")
-    batch = KEY_BATCH if fast else 500
-    for lo in range(0, keys.size, batch):
-        part = keys[lo : lo + batch]
-        if fast:
-            rows, param = id_rows(part)
-            pairs = f"SELECT k / {width}, k %% {width} FROM {rows}"
-            yield f"(ticket_id, promise_id) IN ({pairs})", [param]
-            continue
-        tickets, promises = np.divmod(part, width)
-        one = "(ticket_id = %s AND promise_id = %s)"
-        flat = np.column_stack([tickets, promises]).ravel().tolist()
-        yield "(" + " OR ".join([one] * part.size) + ")", flat
-
-
-def stored_counts(keys: IntArray, width: int, out: Written | None = None, sign: int = 1) -> Written:
-    """What the summaries count of the stored clocks with these keys (one grouped query
-    per batch: a row per day and combination of labels, none per clock), times ``sign``
-    and added to ``out``, if given."""
-    out = out if out is not None else Written()
-    day = period_start_sql("day")
-    table = connection.ops.quote_name(Clock._meta.db_table)
-    rows: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
-        for where, params in _keyed(keys, width):
-            cursor.execute(
-                f"SELECT promise_id, {day}, priority, channel, cause, customer_id, team, "
-                f"COUNT(*), SUM(CASE WHEN breached THEN 0 ELSE 1 END) FROM {table} "
-                f"WHERE decided_at IS NOT NULL AND {where} "
-                "GROUP BY promise_id, 2, priority, channel, cause, customer_id, team",
-                params,
-            )
-            rows += cursor.fetchall()
-    if not rows:
-        return out
-    days = np.array([str(r[1])[:10] for r in rows], dtype="datetime64[D]").astype(np.int64)
-    weeks = np.datetime_as_string(week_start(days).astype("datetime64[D]")).tolist()
-    months = np.datetime_as_string(month_start(days).astype("datetime64[D]")).tolist()
-    for i, (promise, decided, priority, channel, cause, customer, team, n, met) in enumerate(rows):
-        key = (promise, str(decided)[:10], priority, channel, cause)
-        out.n[key] += sign * n
-        out.met[key] += sign * met
-        for period, start in (("week", weeks[i]), ("month", months[i])):
-            group = (promise, period, start, customer, team)
-            out.groups[group] += sign * n
-            out.groups_met[group] += sign * met
-    return out
 
 
 def delete_clocks(keys: IntArray, width: int) -> None:
     """Delete the clocks of these keys (no cascades or signals hang on clocks)."""
     table = connection.ops.quote_name(Clock._meta.db_table)
     with connection.cursor() as cursor:
-        for where, params in _keyed(keys, width):
+        for where, params in keyed_conditions(keys, width):
             cursor.execute(f"DELETE FROM {table} WHERE {where}", params)

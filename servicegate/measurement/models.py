@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,9 +16,11 @@ from servicegate.promises.models import Promise
 class Clock(models.Model):
     """The clock of one promise on one ticket, computed by the SLA engine from its events.
 
-    Written only by ``services.clocks_recompute`` (delete + insert per chunk of
-    tickets). ``decided_at`` is the instant the outcome became certain: the stop of a met
-    clock, the breach of a breached one; attainment counts a clock in that period.
+    Written only by ``services.clocks_recompute`` — in bulk, and for the tickets of every
+    ticket write (``clocks_follow``) — which rewrites only the clocks whose values
+    changed (``clockrows``: a changed clock is deleted and inserted anew).
+    ``decided_at`` is the instant the outcome became certain: the stop of a met clock,
+    the breach of a breached one; attainment counts a clock in that period.
     ``customer``, ``team``, ``channel`` and ``priority`` are copied from the ticket so
     that attainment groups over one table.
     """
@@ -92,6 +95,12 @@ class Clock(models.Model):
                 name="clock_at_risk_idx",
                 condition=models.Q(state__in=OPEN_STATES),
             ),
+            # running clocks past their warning point (the at-risk list, the warnings)
+            models.Index(
+                fields=["warn_at"],
+                name="clock_warning_idx",
+                condition=models.Q(state__in=OPEN_STATES),
+            ),
             # attainment of one promise over periods
             models.Index(fields=["promise", "decided_at"], name="clock_attainment_idx"),
             # clocks not decided yet (running, paused, not started): the scope and coverage
@@ -119,8 +128,9 @@ class Clock(models.Model):
 class ClockSummary(models.Model):
     """Decided clocks per promise, day, priority, channel and cause: the dashboard's source.
 
-    Rebuilt for the affected promises by ``clocks_recompute``, so the dashboard reads a
-    few thousand rows instead of counting a million clocks per request.
+    Changed by every clock write by what the deleted and inserted clocks count
+    (``summarycounts``), so the dashboard reads a few thousand rows instead of counting a
+    million clocks per request.
     """
 
     promise = models.ForeignKey(
@@ -181,3 +191,52 @@ class ClockGroupSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.promise_id} {self.period} {self.start}: {self.met}/{self.n}"
+
+
+class Notification(models.Model):
+    """A breach warning for one person: a clock passed its warning point or breached.
+
+    One row per ticket, promise, kind and recipient (a unique constraint), so however
+    many workers run the minute's check at once, each person hears of a clock's warning
+    and of its breach once. Keyed by ticket and promise rather than by the clock row,
+    which a recomputation may replace.
+    """
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", _("warning")
+        BREACH = "breach", _("breach")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="+", verbose_name=_("ticket")
+    )
+    promise = models.ForeignKey(
+        Promise, on_delete=models.CASCADE, related_name="+", verbose_name=_("promise")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    at = models.DateTimeField(_("at"))  # the warning point or breach instant of the clock
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "promise", "kind", "user"], name="unique_notification"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "-at"], name="notification_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind} {self.ticket_id}/{self.promise_id}"
+
+    @property
+    def read(self) -> bool:
+        return self.read_at is not None

@@ -78,6 +78,7 @@ class Terms:
     pause_statuses: tuple[str, ...]
     stop_statuses: tuple[str, ...]
     reopen: Literal["resume", "new_cycle"]
+    warning_percent: int = 75
 
     @classmethod
     def of(cls, promise: Promise) -> Terms:
@@ -93,6 +94,7 @@ class Terms:
             pause_statuses=tuple(promise.clock_pause_statuses or ()),
             stop_statuses=tuple(promise.clock_stop_statuses or ()),
             reopen=reopen,
+            warning_percent=promise.warning_percent,
         )
 
 
@@ -145,7 +147,7 @@ def clock_rules(terms: Terms, cal: Calendar) -> ClockRules:
         stop_statuses=frozenset(stop),
         reopen=terms.reopen,
         target_seconds=target_seconds(terms.target_value, terms.target_unit, cal),
-        warn_fractions=(0.75,),
+        warn_fractions=(terms.warning_percent / 100,),
     )
 
 

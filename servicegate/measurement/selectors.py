@@ -11,15 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
 from django.db.models import (
-    DateField,
     DecimalField,
     F,
-    Func,
     QuerySet,
     Sum,
 )
@@ -27,50 +25,16 @@ from django.utils import timezone
 
 from servicegate.core.permissions import has_capability
 from servicegate.engines.attainment import wilson_interval
-from servicegate.measurement.choices import OPEN_STATES, GroupBy, Period
+from servicegate.measurement.choices import OPEN_STATES, ClockState, GroupBy, Period
 from servicegate.measurement.coverage import undecided_counts, undecided_counts_per_promise
 from servicegate.measurement.models import Clock, ClockGroupSummary, ClockSummary
+from servicegate.measurement.periods import PeriodStart, period_start
 from servicegate.measurement.rules import calendar_of
 from servicegate.operations.choices import Channel, TicketStatus
 from servicegate.operations.models import Ticket
+from servicegate.operations.selectors import tickets_visible_to
 from servicegate.promises.models import Promise
 
-# The first day (UTC) of the week (Monday), month or quarter of a stored instant, in the
-# database's own date functions: Django's Trunc* on SQLite calls back into Python for
-# every row (seconds on a million clocks); SQLite's date() works on the stored UTC text.
-_SQLITE_PERIOD = {
-    Period.WEEK: "date(%(expressions)s, '-6 days', 'weekday 1')",
-    Period.MONTH: "date(%(expressions)s, 'start of month')",
-    Period.QUARTER: (
-        "date(%(expressions)s, 'start of month', printf('-%%%%d months',"
-        " (CAST(strftime('%%%%m', %(expressions)s) AS INTEGER) - 1) %%%% 3))"
-    ),
-}
-
-
-class PeriodStart(Func):
-    """The first day of the reporting period that contains an instant (UTC)."""
-
-    output_field = DateField()
-
-    def __init__(self, expression: Any, period: str, *, of_date: bool = False) -> None:
-        super().__init__(expression)
-        self.period = Period(period)
-        self.of_date = of_date  # the column is a date, not an instant
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template=_SQLITE_PERIOD[self.period])
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
-        if "template" not in extra:
-            unit = {Period.WEEK: "week", Period.MONTH: "month", Period.QUARTER: "quarter"}
-            value = "%(expressions)s" if self.of_date else "%(expressions)s AT TIME ZONE 'UTC'"
-            extra["template"] = f"CAST(date_trunc('{unit[self.period]}', {value}) AS date)"
-        return super().as_sql(compiler, connection, **extra)
-
-
-DEFAULT_WARNING_WINDOW = timedelta(hours=4)
-CLOSED_SLACK = timedelta(days=4)
 # The condition of the partial at-risk index, as literal SQL: SQLite uses a partial index
 # only when the query's WHERE clause shows the same condition with its values written
 # out; bound parameters (what ``state__in`` makes) hide them and the clock table is
@@ -151,15 +115,6 @@ def attainment_of(
 ) -> Attainment:
     low, high = wilson_interval(met, n)
     return Attainment(group, period, n, met, met / n if n else None, low, high, level)
-
-
-def period_start(day: date, period: str) -> date:
-    """First day of the week (Monday), month or quarter containing ``day``."""
-    if period == Period.WEEK:
-        return day - timedelta(days=day.weekday())
-    if period == Period.QUARTER:
-        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    return date(day.year, day.month, 1)
 
 
 def current_period(period: str, now: datetime | None = None) -> date:
@@ -362,7 +317,8 @@ def pareto(*, promises: list[Promise], since: date | None = None) -> list[tuple[
 
 @dataclass(frozen=True)
 class AtRisk:
-    """An open clock that breaches within the warning window (or is overdue already)."""
+    """A running clock past its warning point (or breached already), with the business
+    time left until its deadline (negative: overdue by)."""
 
     clock: Clock
     business_left_s: int
@@ -378,31 +334,34 @@ class AtRisk:
         return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def at_risk_candidates(*, window: timedelta, now: datetime) -> QuerySet[Clock]:
-    """Open clocks due up to ``window`` plus CLOSED_SLACK ahead, by deadline (indexed)."""
+def at_risk_candidates(*, now: datetime) -> QuerySet[Clock]:
+    """Running clocks whose warning point has passed (``clock_warning_idx``), breached
+    ones included; paused clocks wait for the customer and are left out."""
     return (
         _open_clocks()
-        .filter(deadline__lte=now + window + CLOSED_SLACK)
-        .select_related("ticket", "promise__calendar")
-        .order_by("deadline")
+        .filter(warn_at__lte=now)
+        .exclude(state=ClockState.PAUSED)
+        .select_related(
+            "ticket__customer", "ticket__asset", "ticket__technician", "promise__calendar"
+        )
+        .order_by("warn_at", "id")
     )
 
 
-def at_risk(
-    *, window: timedelta = DEFAULT_WARNING_WINDOW, now: datetime | None = None, limit: int = 50
-) -> list[AtRisk]:
-    """Open clocks with at most ``window`` of business time left, least time left first.
+def at_risk(*, user: Any = None, now: datetime | None = None, limit: int = 50) -> list[AtRisk]:
+    """Clocks at risk, least business time left first (overdue ones first of all).
 
-    Candidates come from the (state, deadline) index: deadlines up to ``window`` plus
-    ``CLOSED_SLACK`` of wall time ahead (a calendar may be closed over a long weekend);
-    the business time left is then counted on each promise's calendar, because deadline
-    order and business-time order differ between calendars. Overdue clocks come first
-    (negative time left).
+    The business time left is counted on each promise's calendar, because deadline
+    order and business-time order differ between calendars. With ``user``, only the
+    clocks of tickets that user may open (a technician: their own).
     """
     from servicegate.engines import sla
 
     now = now or timezone.now()
-    clocks = list(at_risk_candidates(window=window, now=now)[:MAX_CANDIDATES])
+    candidates = at_risk_candidates(now=now)
+    if user is not None:
+        candidates = candidates.filter(ticket__in=tickets_visible_to(user).values("pk"))
+    clocks = [c for c in candidates[:MAX_CANDIDATES] if c.deadline is not None]
     t = int(now.timestamp())
     # one engine call per calendar for all its clocks (a call builds the calendar's
     # timeline over the span, the costly part)
@@ -418,20 +377,29 @@ def at_risk(
         calendar = calendar_of(clocks[rows[0]].promise.calendar)
         spans = sla.business_seconds(calendar, np.minimum(t, deadlines), np.maximum(t, deadlines))
         left[rows] = np.where(deadlines >= t, spans, -spans)
-    limit_s = window.total_seconds()
-    out = [AtRisk(c, int(s)) for c, s in zip(clocks, left.tolist(), strict=True) if s <= limit_s]
+    out = [AtRisk(c, int(s)) for c, s in zip(clocks, left.tolist(), strict=True)]
     out.sort(key=lambda a: (a.business_left_s, a.clock.deadline, a.clock.pk))
     return out[:limit]
 
 
-def at_risk_queryset(*, window: timedelta = DEFAULT_WARNING_WINDOW) -> QuerySet[Clock]:
-    """Open clocks due within the window, by deadline (for the paginated API)."""
-    return (
-        _open_clocks()
-        .filter(deadline__lte=timezone.now() + window)
-        .select_related("ticket")
-        .order_by("deadline", "id")
-    )
+def at_risk_row(item: AtRisk) -> dict[str, Any]:
+    """An at-risk clock as plain values (the API's row)."""
+    clock, ticket = item.clock, item.clock.ticket
+    return {
+        "clock": clock.pk,
+        "ticket": ticket.pk,
+        "number": ticket.number,
+        "title": ticket.title,
+        "promise": clock.promise_id,
+        "metric": clock.metric,
+        "state": clock.state,
+        "customer": str(ticket.customer.name) if ticket.customer else "",
+        "asset": str(ticket.asset) if ticket.asset else "",
+        "assignee": ticket.technician.name if ticket.technician else "",
+        "deadline": clock.deadline,
+        "warn_at": clock.warn_at,
+        "business_left_s": item.business_left_s,
+    }
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,10 @@ from servicegate.importers.writer import insert_columns
 from servicegate.measurement import evaluation
 from servicegate.measurement.applicability import BoolArray, Scope, assign_promises
 from servicegate.measurement.clockrows import (
+    ClockRows,
     LabelsOf,
-    Rows,
-    Stored,
-    Written,
+    StoredClockKeys,
     key_width,
-    period_start_sql,
     replace_changed,
 )
 from servicegate.measurement.frames import (
@@ -41,7 +39,9 @@ from servicegate.measurement.frames import (
     id_set,
     load_labels,
 )
+from servicegate.measurement.inputs import EVENT_FIELDS, ticket_inputs
 from servicegate.measurement.models import Clock, ClockGroupSummary, ClockSummary
+from servicegate.measurement.periods import period_start_sql
 from servicegate.measurement.rules import (
     METRIC_KINDS,
     RESPONSE_METRICS,
@@ -51,8 +51,8 @@ from servicegate.measurement.rules import (
     starts_at_opening,
 )
 from servicegate.measurement.selectors import can_recompute
-from servicegate.measurement.timelines import EVENT_FIELDS, ticket_inputs
-from servicegate.operations.models import Ticket, TicketTimeline
+from servicegate.measurement.summarycounts import SummaryChange
+from servicegate.operations.models import Ticket
 from servicegate.promises.models import Promise
 
 CHUNK = 200_000
@@ -109,9 +109,9 @@ def clocks_recompute(
     may apply to, i.e. those opened since its ``valid_from``; else every ticket. Every
     clock of a ticket in scope is replaced, since a change of one promise can move a
     ticket to another (see ``applicability``). Tickets are read in id chunks of
-    ``CHUNK``, each chunk with one query for their packed timelines (``timelines``:
-    the ticket's clock inputs and events; missing ones are built from the tickets and
-    events) and one for the keys and fingerprints of their stored clocks. Only the
+    ``CHUNK``, each chunk with one ordered query each for the tickets' clock inputs,
+    their labels' digests and their events (``inputs``) and one for the keys and
+    fingerprints of their stored clocks. Only the
     clocks whose values changed are written (``clockrows``), with their tickets' labels
     read for them alone, and the per-day summary changes by what they count. The whole
     recomputation is one transaction, so readers see the old clocks or the new ones,
@@ -122,25 +122,23 @@ def clocks_recompute(
     qs, whole = _scope_tickets(tickets, promise, calendar)
     scope = Scope.load()
     result = RecomputeResult(promises=[p.pk for p in scope.promises])
-    written = Written()
+    written = SummaryChange()
     candidates = _candidates(scope)
     bounds = qs.aggregate(lo=Min("id"), hi=Max("id"), n=Count("id"))
     result.tickets = bounds["n"]
     lo, hi = bounds["lo"], bounds["hi"] or 0
     total = hi - lo + 1 if lo is not None else 0
     empty = whole and not Clock.objects.exists()
-    built = 0
     with transaction.atomic(), _quick_delete(), _indexes_after(empty):
         _sort_in_memory()
         width = key_width()  # inside: no promise id of a stored clock reaches it
         if empty:  # the summaries count what is added from here on
             for summary in (ClockSummary, ClockGroupSummary):
-                summary.objects.all()._raw_delete(summary.objects.db)
+                summary.objects.all().delete()  # one DELETE: nothing refers to them
         while lo is not None and lo <= hi:
             chunk = qs.filter(id__gte=lo, id__lt=lo + CHUNK)
             measurable = chunk.filter(candidates)
             inputs = ticket_inputs(measurable)
-            built += inputs.built
             frame = inputs.tickets
             assigned = assign_promises(frame, scope)
             events = _events_needed(inputs.events, frame.id[_needed(assigned, len(frame))])
@@ -148,7 +146,7 @@ def clocks_recompute(
             if not whole:
                 clocks = clocks.filter(ticket__in=chunk.values("pk"))
             batches = _evaluate(frame, events, inputs.label_hash, assigned, scope, at)
-            stored = Stored.of(clocks, width)
+            stored = StoredClockKeys.of(clocks, width)
             replace_changed(batches, stored, at, _labels_of(measurable, len(frame)), written)
             result.clocks += sum(len(b) for b in batches)
             lo += CHUNK
@@ -158,10 +156,18 @@ def clocks_recompute(
     result.written = written.rows
     if result.written > max(ANALYZE_AFTER, result.clocks // 10):
         analyze(Clock, ClockSummary, ClockGroupSummary)  # statistics, after a large change
-    if built > ANALYZE_AFTER:
-        analyze(TicketTimeline)  # many timelines written
     result.seconds = time.perf_counter() - started
     return result
+
+
+def clocks_follow(ticket_ids: list[int]) -> None:
+    """Bring the clocks of the tickets ``ticket_ids`` up to date after a write to them.
+
+    Called by every ticket write (``operations.ticket_services.tickets_changed``, listed in
+    ``settings.SERVICEGATE_TICKETS_CHANGED``) inside its transaction, so the clocks, the
+    at-risk list and the attainment summaries change with the ticket.
+    """
+    clocks_recompute(tickets=ticket_ids)
 
 
 def _candidates(scope: Scope) -> Q:
@@ -203,11 +209,11 @@ def _evaluate(
     assigned: dict[int, BoolArray],
     scope: Scope,
     now: int,
-) -> list[Rows]:
+) -> list[ClockRows]:
     """The clocks of one chunk, a batch of rows per promise."""
     times = evaluation.status_times(frame, events, now)
     causes = evaluation.causes(times, frame.reassignments)
-    batches: list[Rows] = []
+    batches: list[ClockRows] = []
     for i, covered in assigned.items():
         p = scope.promises[i]
         rows = np.flatnonzero(covered)
@@ -221,7 +227,7 @@ def _evaluate(
             opened=starts_at_opening(terms),
         )
         batch = evaluation.evaluate(s, clock_rules(terms, cal), cal, now)
-        batches.append(Rows.of(p.pk, p.metric, frame, rows, batch, causes, label_hash))
+        batches.append(ClockRows.from_batch(p.pk, p.metric, frame, rows, batch, causes, label_hash))
     return batches
 
 
@@ -322,7 +328,7 @@ def summary_rebuild(*, promise_ids: list[int] | None = None) -> None:
             )
 
 
-def summary_apply(written: Written) -> None:
+def summary_apply(written: SummaryChange) -> None:
     """Change the summaries by the counts in ``written``."""
     _apply(
         ClockSummary,
@@ -370,7 +376,7 @@ def _apply(
         if key in deltas:
             found[key] = (pk, stored_n, stored_met)
     changed: list[Any] = []
-    doomed: list[int] = []
+    emptied: list[int] = []
     created: list[tuple[Any, ...]] = []
     for key, (dn, dmet) in deltas.items():
         if key not in found:
@@ -381,10 +387,10 @@ def _apply(
         if stored_n + dn > 0:
             changed.append(model(pk=pk, n=stored_n + dn, met=stored_met + dmet))
         else:
-            doomed.append(pk)
+            emptied.append(pk)
     model.objects.bulk_update(changed, ["n", "met"], batch_size=2_000)
-    for lo in range(0, len(doomed), 2_000):
-        model.objects.filter(pk__in=doomed[lo : lo + 2_000]).delete()
+    for lo in range(0, len(emptied), 2_000):
+        model.objects.filter(pk__in=emptied[lo : lo + 2_000]).delete()
     columns = (*names, "n", "met")
     insert_columns(model, columns, [[row[i] for row in created] for i in range(len(columns))])
 

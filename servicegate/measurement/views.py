@@ -118,7 +118,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = _dashboard_context(request)
     if request.headers.get("HX-Request") and request.GET.get("fragment") == "charts":
         return render(request, "measurement/_charts.html", context)
-    context["at_risk"] = selectors.at_risk()
+    context["at_risk"] = selectors.at_risk(user=request.user)
     return render(request, "measurement/dashboard.html", context)
 
 
@@ -238,7 +238,9 @@ def _attainment_csv(table: list[AttainmentLine]) -> HttpResponse:
 @capability_required("view_servicegate")
 def at_risk_fragment(request: HttpRequest) -> HttpResponse:
     """The at-risk list alone (polled every 60 s)."""
-    return render(request, "measurement/_at_risk.html", {"at_risk": selectors.at_risk()})
+    return render(
+        request, "measurement/_at_risk.html", {"at_risk": selectors.at_risk(user=request.user)}
+    )
 
 
 @capability_required("view_servicegate")

@@ -16,6 +16,7 @@ from servicegate.measurement import evaluation
 from servicegate.measurement.choices import Period
 from servicegate.measurement.frames import load_events, load_tickets
 from servicegate.measurement.models import Clock
+from servicegate.measurement.periods import period_start
 from servicegate.measurement.rules import (
     RESPONSE_METRICS,
     Terms,
@@ -23,7 +24,7 @@ from servicegate.measurement.rules import (
     clock_rules,
     starts_at_opening,
 )
-from servicegate.measurement.selectors import Attainment, _pair, attainment_of, period_start
+from servicegate.measurement.selectors import Attainment, _pair, attainment_of
 from servicegate.operations.models import Ticket, TicketEvent
 from servicegate.promises.models import Promise
 

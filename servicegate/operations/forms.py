@@ -1,12 +1,16 @@
-"""Forms of the operations area: the import upload."""
+"""Forms of the operations area: the import upload, working tickets."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from servicegate.importers.mapping import SHIPPED
-from servicegate.operations.choices import ImportFormat
+from servicegate.operations.choices import Channel, ImportFormat, Priority, TicketKind, TicketStatus
+from servicegate.operations.models import Asset, Customer
+from servicegate.team.models import Technician
 
 
 def _mapping_choices() -> list[tuple[str, object]]:
@@ -44,3 +48,52 @@ class ImportForm(forms.Form):
         if data.get("format") != ImportFormat.SERVICENOW and not data.get("mapping"):
             self.add_error("mapping", _("Choose a mapping for this format."))
         return data
+
+
+def _technicians() -> Any:
+    return Technician.objects.filter(is_active=True).order_by("name")
+
+
+class TicketForm(forms.Form):
+    """Open a ticket (dispatchers and service managers)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none())
+    asset = forms.ModelChoiceField(label=_("Asset"), queryset=Asset.objects.none(), required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial="P3")
+    kind = forms.ChoiceField(label=_("Kind"), choices=TicketKind.choices)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    technician = forms.ModelChoiceField(
+        label=_("Technician"), queryset=Technician.objects.none(), required=False
+    )
+    assignment_group = forms.CharField(label=_("Assignment group"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Customer.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["asset"].queryset = Asset.objects.select_related("site").order_by("id")  # type: ignore[attr-defined]
+        self.fields["technician"].queryset = _technicians()  # type: ignore[attr-defined]
+
+
+class AssignForm(forms.Form):
+    """Change a ticket's assignee, group or priority."""
+
+    technician = forms.ModelChoiceField(
+        label=_("Technician"), queryset=Technician.objects.none(), required=False
+    )
+    assignment_group = forms.CharField(label=_("Assignment group"), max_length=200, required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.TextInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["technician"].queryset = _technicians()  # type: ignore[attr-defined]
+
+
+class StatusForm(forms.Form):
+    """Record a status with a note."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=TicketStatus.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -7,11 +7,25 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from servicegate.core.permissions import has_capability
-from servicegate.operations.choices import Channel, Priority, TicketKind, TicketStatus
-from servicegate.operations.models import Asset, Customer, ImportRun, Site, Ticket, TicketEvent
+from servicegate.operations.choices import (
+    STOP_STATUSES,
+    Channel,
+    Priority,
+    TicketKind,
+    TicketStatus,
+)
+from servicegate.operations.models import (
+    Asset,
+    Customer,
+    ImportRun,
+    Site,
+    Ticket,
+    TicketChange,
+    TicketEvent,
+)
 
 User = AuthUser | AnonymousUser
 FILTERS = ("number", "kind", "status", "priority", "channel", "customer", "source")
@@ -168,3 +182,31 @@ def site_detail(site_id: int) -> Site | None:
 def asset_list() -> QuerySet[Asset]:
     """Assets with site and customer joined."""
     return Asset.objects.select_related("site__customer").order_by("id")
+
+
+def open_tickets() -> QuerySet[Ticket]:
+    """Tickets neither resolved, closed nor cancelled, with customer, asset and technician."""
+    return Ticket.objects.exclude(status__in=sorted(STOP_STATUSES)).select_related(
+        "customer", "asset", "technician"
+    )
+
+
+def dispatch_queue() -> QuerySet[Ticket]:
+    """The dispatcher's queue: open tickets, unassigned first, then by priority and age."""
+    return open_tickets().order_by(
+        F("technician_id").asc(nulls_first=True), "priority", "opened_at", "id"
+    )
+
+
+def my_work(user: User) -> QuerySet[Ticket]:
+    """The open tickets assigned to ``user``, by priority and age."""
+    return (
+        open_tickets()
+        .filter(technician__user_id=user.pk or 0)
+        .order_by("priority", "opened_at", "id")
+    )
+
+
+def ticket_changes(ticket: Ticket) -> QuerySet[TicketChange]:
+    """The writes made to ``ticket`` in Servicegate, oldest first."""
+    return ticket.changes.select_related("by").order_by("at", "id")

@@ -23,6 +23,7 @@ from servicegate.importers.staging import Staging
 from servicegate.importers.writer import write
 from servicegate.operations.choices import ImportFormat
 from servicegate.operations.models import ImportRun, Ticket, TicketEvent
+from servicegate.operations.ticket_services import tickets_changed
 
 FORMATS = tuple(ImportFormat.values)
 
@@ -90,6 +91,10 @@ def tickets_import(
         with transaction.atomic():
             result = write(staging, progress=stage_message)
             analyze(Ticket, TicketEvent)
+            if not dry_run:
+                if stage_message:
+                    stage_message(_("updating the clocks"))
+                tickets_changed(_touched(staging))
             summary = ImportSummary(
                 file=staging.file,
                 format=format,
@@ -114,6 +119,20 @@ def tickets_import(
     assert summary is not None
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
+
+
+def _touched(staging: Staging) -> list[int]:
+    """Ids of the tickets a stored staging named: all of its source after a first import
+    (written column by column), else those of its tickets."""
+    tickets = Ticket.objects.filter(source=staging.source)
+    if staging.columns is not None:
+        return list(tickets.values_list("id", flat=True))
+    names = list(staging.tickets)
+    ids: list[int] = []
+    for lo in range(0, len(names), 5_000):
+        batch = tickets.filter(external_id__in=names[lo : lo + 5_000])
+        ids.extend(batch.values_list("id", flat=True))
+    return ids
 
 
 def rejected_path_for(path: Path) -> Path:

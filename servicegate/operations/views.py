@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from servicegate.core.jobs import job_start
 from servicegate.core.models import Job
 from servicegate.core.permissions import capability_required, has_capability
-from servicegate.operations import selectors
+from servicegate.operations import selectors, ticket_services
 from servicegate.operations.choices import Channel, Priority, TicketKind, TicketStatus
-from servicegate.operations.forms import ImportForm
-from servicegate.operations.models import Customer
+from servicegate.operations.errors import TicketRefused
+from servicegate.operations.forms import AssignForm, ImportForm, StatusForm, TicketForm
+from servicegate.operations.models import Customer, Ticket
 
 PAGE_SIZE = 50
 
@@ -72,12 +76,128 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 @capability_required("view_servicegate")
 def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """A ticket and its event timeline."""
+    """A ticket, its event timeline and what was written to it; the forms to work it."""
     ticket = selectors.ticket_detail(request.user, ticket_id)
     if ticket is None:
         raise Http404(_("There is no such ticket, or it is not assigned to you."))
+    assign = status = None
+    if ticket_services.may_dispatch(request.user):
+        assign = AssignForm(
+            initial={
+                "technician": ticket.technician_id,
+                "assignment_group": ticket.assignment_group,
+                "priority": ticket.priority,
+            }
+        )
+    if ticket_services.may_work(request.user, ticket):
+        status = StatusForm(initial={"status": ticket.status})
     return render(
-        request, "operations/ticket_detail.html", {"ticket": ticket, "nav_active": "operations"}
+        request,
+        "operations/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "changes": selectors.ticket_changes(ticket),
+            "assign_form": assign,
+            "status_form": status,
+            "nav_active": "operations",
+        },
+    )
+
+
+@capability_required("dispatch")
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    """Open a ticket; its clocks start at once."""
+    form = TicketForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = ticket_services.ticket_create(
+                by=request.user,
+                title=data["title"],
+                customer_id=data["customer"].pk,
+                asset_id=data["asset"].pk if data["asset"] else None,
+                priority=data["priority"],
+                kind=data["kind"],
+                channel=data["channel"],
+                technician_id=data["technician"].pk if data["technician"] else None,
+                assignment_group=data["assignment_group"],
+            )
+        except TicketRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("operations:ticket_detail", ticket_id=ticket.pk)
+    return render(request, "operations/ticket_new.html", {"form": form, "nav_active": "operations"})
+
+
+@capability_required("dispatch")
+@require_POST
+def ticket_assign(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Change the assignee, group or priority (the ticket page's form)."""
+    ticket = get_object_or_404(Ticket, pk=ticket_id)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        _refusal_message(
+            request,
+            lambda: ticket_services.ticket_update(
+                ticket=ticket,
+                by=request.user,
+                technician_id=data["technician"].pk if data["technician"] else None,
+                assignment_group=data["assignment_group"],
+                priority=data["priority"],
+                note=data["note"],
+            ),
+        )
+    return redirect("operations:ticket_detail", ticket_id=ticket.pk)
+
+
+@capability_required("work_tickets")
+@require_POST
+def ticket_status(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Record a status with a note (the ticket page's form)."""
+    ticket = selectors.ticket_detail(request.user, ticket_id)
+    if ticket is None:
+        raise Http404(_("There is no such ticket, or it is not assigned to you."))
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        _refusal_message(
+            request,
+            lambda: ticket_services.ticket_event_append(
+                ticket=ticket, by=request.user, status=data["status"], note=data["note"]
+            ),
+        )
+    return redirect("operations:ticket_detail", ticket_id=ticket.pk)
+
+
+def _refusal_message(request: HttpRequest, write: Callable[[], object]) -> None:
+    try:
+        write()
+    except TicketRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Saved; the clocks are up to date."))
+
+
+@capability_required("dispatch")
+def queue(request: HttpRequest) -> HttpResponse:
+    """The dispatcher's queue: open tickets, unassigned first."""
+    page = selectors.page_of(selectors.dispatch_queue(), _page_number(request), PAGE_SIZE)
+    return render(
+        request,
+        "operations/queue.html",
+        {"page": page, "title": _("Dispatch queue"), "nav_active": "operations"},
+    )
+
+
+@capability_required("work_tickets")
+def my_work(request: HttpRequest) -> HttpResponse:
+    """A technician's open tickets."""
+    page = selectors.page_of(selectors.my_work(request.user), _page_number(request), PAGE_SIZE)
+    return render(
+        request,
+        "operations/queue.html",
+        {"page": page, "title": _("My work"), "mine": True, "nav_active": "operations"},
     )
 
 

@@ -62,6 +62,7 @@ class PromiseOut(Schema):
     clock_pause_statuses: list[str]
     clock_stop_statuses: list[str]
     reopen_behaviour: str
+    warning_percent: int
     counter_proposal: str
     replaces: int | None
     state_changed_at: dt.datetime
@@ -144,6 +145,7 @@ class PromiseIn(Schema):
     clock_pause_statuses: list[str] | None = None
     clock_stop_statuses: list[str] | None = None
     reopen_behaviour: str | None = None
+    warning_percent: int | None = None
 
 
 class PromisePatch(Schema):
@@ -169,6 +171,7 @@ class PromisePatch(Schema):
     clock_pause_statuses: list[str] | None = None
     clock_stop_statuses: list[str] | None = None
     reopen_behaviour: str | None = None
+    warning_percent: int | None = None
 
 
 class TransitionIn(Schema):

@@ -67,6 +67,7 @@ class PromiseForm(forms.ModelForm[Promise]):
         self.fields["calendar"].queryset = BusinessCalendar.objects.filter(is_active=True)  # type: ignore[attr-defined]
         self.fields["segment"].required = False
         self.fields["segment"].help_text = _("Leave empty to use the product's segment.")
+        self.fields["warning_percent"].required = False  # empty: the default, 75 %
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -75,6 +76,10 @@ class PromiseForm(forms.ModelForm[Promise]):
         product = self.cleaned_data.get("product")
         if product is not None and not self.cleaned_data.get("segment"):
             self.cleaned_data["segment"] = product.segment
+        if self.cleaned_data.get("warning_percent") is None:
+            self.cleaned_data["warning_percent"] = (
+                self.instance.warning_percent if self.instance.pk else 75
+            )
         super()._post_clean()  # type: ignore[misc]
 
 

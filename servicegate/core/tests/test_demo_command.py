@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_database_with_users_is_not_overwritten(victor: User) -> None:
     assert database_holds_data()
-    with pytest.raises(CommandError, match="already holds data; nothing was changed"):
+    with pytest.raises(CommandError, match="already holds users; nothing was changed"):
         call_command("demo_data")
     assert list(User.objects.values_list("username", flat=True)) == ["victor"]
 

@@ -140,7 +140,8 @@ def _attainment_from_clocks(group_by: str, period: str | None) -> list[Any]:
     from django.db.models import Avg, Case, Count, IntegerField, Sum, When
 
     from servicegate.measurement.models import Clock
-    from servicegate.measurement.selectors import PeriodStart, attainment_of
+    from servicegate.measurement.periods import PeriodStart
+    from servicegate.measurement.selectors import attainment_of
 
     field = GROUP_FIELDS[group_by]
     clocks = Clock.objects.filter(decided_at__isnull=False)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from servicegate.measurement import clockrows
+from servicegate.measurement import summarycounts
 from servicegate.measurement.models import Clock, ClockGroupSummary, ClockSummary
 from servicegate.measurement.services import clocks_recompute, summary_rebuild
 from servicegate.measurement.tests.conftest import NOW, T0
@@ -126,7 +126,7 @@ def test_changed_only_equals_a_fresh_computation(
     batch: int,
 ) -> None:
     # stored clocks are counted and deleted by key, in batches of KEY_BATCH keys
-    monkeypatch.setattr(clockrows, "KEY_BATCH", batch)
+    monkeypatch.setattr(summarycounts, "KEY_BATCH", batch)
     quick, _ = _world(make_promise, make_ticket)
     clocks_recompute(now=NOW)
     quick.target_value = Decimal(2)

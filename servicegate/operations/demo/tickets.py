@@ -9,7 +9,11 @@ importers' bulk INSERT in chunks (the large size has over a million tickets).
 On top of the history, a *live queue* of incidents opened in the last days and still
 open (new, assigned, in progress or waiting for the customer), so that the live
 at-risk list has clocks to show right after the demo is built: some already overdue,
-some about to breach, some with time to spare.
+some about to breach, some with time to spare. *Today's work*: incidents opened in the
+last few hours, every one assigned to a technician (a third to the ``technician``
+login), many of them P1 with a one-hour response promise on the 24×7 calendar, so
+that whenever the demo is built the at-risk list, the breach warnings, the dispatch
+queue and the technician's "my work" page have tickets approaching their deadline.
 """
 
 from __future__ import annotations
@@ -59,6 +63,19 @@ LIVE_TICKETS = 60  # the open incidents of the live queue, opened over the last 
 LIVE_HOURS = 72.0
 # Share of the live queue in each open stage: new, assigned, in progress, waiting.
 LIVE_STAGES = (0.25, 0.30, 0.30, 0.15)
+TODAY_TICKETS = 30  # today's work: opened over the last TODAY_HOURS, all assigned
+TODAY_HOURS = 5.0
+TODAY_STAGES = (0.0, 0.6, 0.3, 0.1)
+TITLES = (
+    "Press stops with servo fault",
+    "Hydraulic pressure drops under load",
+    "Vision check rejects good parts",
+    "Robot cell halts at station 3",
+    "Filling line overfills bottles",
+    "Control cabinet overheats",
+    "Packaging cell jams on carton feed",
+    "Safety door sensor reports open",
+)
 CHUNK = 50_000
 TICKET_NAMES = (
     "source",
@@ -110,7 +127,9 @@ def build(ctx: DemoContext) -> None:
         _tickets(ctx, assets, technicians, start, now, made, size)
         made += size
         ctx.report(f"demo: {made:,} of {total:,} tickets")
-    _live_queue(ctx, assets, technicians, datetime.now(UTC), made)
+    live = datetime.now(UTC)
+    _live_queue(ctx, assets, technicians, live, made)
+    _live_queue(ctx, assets, technicians, live, made + LIVE_TICKETS, today=True)
     analyze(Ticket, TicketEvent)
     ctx.objects["assets"] = assets
 
@@ -238,13 +257,17 @@ def _live_queue(
     technicians: list[int],
     now: datetime,
     offset: int,
+    today: bool = False,
 ) -> None:
-    """Open incidents of the last LIVE_HOURS, each cut at a random open stage."""
+    """Open incidents of the last LIVE_HOURS, each cut at a random open stage; with
+    ``today`` today's work instead (TODAY_HOURS, every ticket assigned)."""
     rng = ctx.rng
-    n = LIVE_TICKETS
-    opened = np.sort(now.timestamp() - rng.random(n) * LIVE_HOURS * 3600)
-    stage = rng.choice(len(LIVE_STAGES), size=n, p=np.array(LIVE_STAGES))
-    priority = rng.choice(3, size=n, p=[0.15, 0.35, 0.50])
+    n, hours, stages = LIVE_TICKETS, LIVE_HOURS, LIVE_STAGES
+    if today:
+        n, hours, stages = TODAY_TICKETS, TODAY_HOURS, TODAY_STAGES
+    opened = np.sort(now.timestamp() - rng.random(n) * hours * 3600)
+    stage = rng.choice(len(stages), size=n, p=np.array(stages))
+    priority = rng.choice(3, size=n, p=[0.4, 0.4, 0.2] if today else [0.15, 0.35, 0.50])
     asset = rng.integers(max(len(assets), 1), size=n)
     tech = rng.integers(max(len(technicians), 1), size=n)
     adapt = datetime_adapter()
@@ -264,9 +287,13 @@ def _live_queue(
         timelines.append(timeline)
         asset_id, customer = assets[int(asset[i])] if assets else (None, None)
         technician = technicians[int(tech[i])] if technicians and stage[i] > 0 else None
+        if today and technicians and i % 3 == 0:
+            technician = technicians[0]  # the technician login's own work
         number = f"SG-{offset + i + 1:07d}"
         prio = PRIORITIES[int(priority[i])]
-        responded = adapt(timeline[1][0]) if len(timeline) > 1 else None
+        # today's work is responded to when work starts: assigned ones still wait
+        first = 2 if today else 1
+        responded = adapt(timeline[first][0]) if len(timeline) > first else None
         ticket_rows.append(
             (
                 NATIVE_SOURCE,
@@ -289,9 +316,10 @@ def _live_queue(
                 "",
                 0,
                 0,
+                TITLES[int(asset[i]) % len(TITLES)],
             )
         )
-    insert_rows(Ticket, TICKET_NAMES, ticket_rows)
+    insert_rows(Ticket, (*TICKET_NAMES, "title"), ticket_rows)
     ids = dict(
         Ticket.objects.filter(external_id__in=[r[1] for r in ticket_rows]).values_list(
             "external_id", "id"

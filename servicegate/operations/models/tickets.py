@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +27,8 @@ class Ticket(models.Model):
     source = models.CharField(_("source"), max_length=32, default=NATIVE_SOURCE)
     external_id = models.CharField(_("external id"), max_length=64)
     number = models.CharField(_("number"), max_length=64)
+    # The database default serves the bulk writers (importers, demo), which name no title.
+    title = models.CharField(_("title"), max_length=200, blank=True, default="", db_default="")
     kind = models.CharField(
         _("kind"), max_length=24, choices=TicketKind.choices, default=TicketKind.INCIDENT
     )
@@ -156,30 +161,39 @@ class TicketEvent(models.Model):
         return f"{self.ticket_id} #{self.seq} {self.status} @ {self.at:%Y-%m-%d %H:%M}"
 
 
-class TicketTimeline(models.Model):
-    """A ticket's clock inputs packed into one value for the clock computation.
+class TicketChange(models.Model):
+    """One write to a ticket made in Servicegate: who, when, what changed, with a note.
 
-    Derived data (see ``measurement.timelines``): the ticket fields the clocks depend on
-    and its events. Database triggers delete the row whenever an event of the ticket is
-    added or removed, an UPDATE changes one of those fields or the ticket goes, whoever
-    writes (migration operations 0006), so a stored timeline is never older than what it
-    packs; the next clock computation builds the missing ones. A table of its own keeps
-    those writes off the wide, much-indexed ticket rows.
+    The audit trail of working tickets (creation, assignment, priority, status with a
+    note, feed batches). Imports keep their own record (``ImportRun``).
     """
 
-    ticket = models.OneToOneField(
-        Ticket,
-        on_delete=models.CASCADE,
-        primary_key=True,
-        db_constraint=False,  # written in bulk for existing tickets only
-        related_name="timeline",
-        verbose_name=_("ticket"),
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("changed")
+        EVENT = "event", _("status changed")
+        FED = "fed", _("fed")
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="changes", verbose_name=_("ticket")
     )
-    data = models.BinaryField(_("packed clock inputs"))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    changes: models.JSONField[Any] = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
-        verbose_name = _("ticket timeline")
-        verbose_name_plural = _("ticket timelines")
+        ordering = ["ticket_id", "at", "id"]
+        verbose_name = _("ticket change")
+        verbose_name_plural = _("ticket changes")
 
     def __str__(self) -> str:
-        return f"{self.ticket_id}: {len(self.data)} bytes"
+        return f"{self.ticket_id} {self.action} @ {self.at:%Y-%m-%d %H:%M}"

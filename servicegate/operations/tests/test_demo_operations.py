@@ -34,7 +34,8 @@ def _build(seed: int, monkeypatch: pytest.MonkeyPatch) -> DemoContext:
 def test_demo_tickets_follow_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
     _build(7, monkeypatch)
     assert 700 <= Asset.objects.count() <= 1300
-    assert Ticket.objects.count() == 2_000 + demo_operations.LIVE_TICKETS
+    live = demo_operations.LIVE_TICKETS + demo_operations.TODAY_TICKETS
+    assert Ticket.objects.count() == 2_000 + live
     kinds = set(Ticket.objects.values_list("kind", flat=True))
     assert {"incident", "maintenance"} <= kinds
     assert set(Ticket.objects.values_list("channel", flat=True)) == {"remote", "on_site"}
@@ -61,3 +62,28 @@ def test_the_live_queue_holds_recent_open_incidents(monkeypatch: pytest.MonkeyPa
     )
     for ticket in live[:20]:
         assert ticket.events.order_by("-seq").first().status == ticket.status  # type: ignore[union-attr]
+
+
+def test_todays_work_is_assigned_and_partly_the_technician_logins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    ctx = _build(7, monkeypatch)
+    since = datetime.now(UTC) - timedelta(hours=demo_operations.TODAY_HOURS, minutes=5)
+    ids = Ticket.objects.order_by("-id").values("id")[: demo_operations.TODAY_TICKETS]
+    today = Ticket.objects.filter(id__in=ids)
+    assert not today.filter(opened_at__lt=since).exists() and not today.filter(title="").exists()
+    assert not today.filter(technician__isnull=True).exists()
+    login = ctx.objects["technicians"][0]
+    assert login.user is not None and today.filter(technician=login).count() >= 5
+    assert today.filter(priority="P1", status="assigned", responded_at__isnull=True).exists()
+
+
+def test_demo_data_refuses_a_database_with_tickets(make_ticket: object) -> None:
+    from django.core.management import CommandError, call_command
+
+    make_ticket("T-1")  # type: ignore[operator]
+    with pytest.raises(CommandError, match="already holds tickets"):
+        call_command("demo_data")
+    assert Ticket.objects.count() == 1

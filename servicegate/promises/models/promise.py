@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -85,6 +86,7 @@ PROMISE_FIELDS: tuple[str, ...] = (
     "clock_pause_statuses",
     "clock_stop_statuses",
     "reopen_behaviour",
+    "warning_percent",
     "made_by_role",
     "source",
     "source_reference",
@@ -169,6 +171,12 @@ class Promise(models.Model):
         max_length=20,
         choices=ReopenBehaviour.choices,
         default=ReopenBehaviour.RESUME,
+    )
+    warning_percent = models.PositiveSmallIntegerField(
+        _("warning point (percent of the target)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Share of the target after which a running clock is at risk, e.g. 75."),
     )
     # Scope
     product = models.ForeignKey(

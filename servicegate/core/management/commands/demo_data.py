@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from servicegate.core.demo import build_demo, database_holds_data, print_logins
+from servicegate.core.demo import build_demo, database_contents, print_logins
 
 
 class Command(BaseCommand):
@@ -29,11 +29,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if database_holds_data():
+        held = database_contents()
+        if held:
             if not options["force"]:
                 raise CommandError(
-                    "The database already holds data; nothing was changed. "
-                    "Use --force to replace everything in it with the demo organisation."
+                    f"The database already holds {', '.join(held)}; nothing was changed."
+                    " A demo would mix with them: use an empty database, or --force to"
+                    " replace everything in it with the demo organisation."
                 )
             self.stdout.write("Emptying the database (--force) …")
             call_command("flush", interactive=False, verbosity=0)
