@@ -56,6 +56,7 @@ from servicegate.operations.models import Ticket
 from servicegate.promises.models import Promise
 
 CHUNK = 200_000
+FEW = 1_000  # tickets named by id (a write's) whose stored clocks are read by id
 ANALYZE_AFTER = 10_000  # rows written (and a tenth of the clocks) before statistics renew
 ProgressFn = Callable[[int, int | None, str], None]
 
@@ -119,6 +120,8 @@ def clocks_recompute(
     """
     started = time.perf_counter()
     at = int((now or datetime.now(UTC)).timestamp())
+    if tickets is not None and not isinstance(tickets, QuerySet):
+        tickets = list(tickets)  # read twice: for the tickets and for their stored clocks
     qs, whole = _scope_tickets(tickets, promise, calendar)
     scope = Scope.load()
     result = RecomputeResult(promises=[p.pk for p in scope.promises])
@@ -143,7 +146,9 @@ def clocks_recompute(
             assigned = assign_promises(frame, scope)
             events = _events_needed(inputs.events, frame.id[_needed(assigned, len(frame))])
             clocks = Clock.objects.filter(ticket_id__gte=lo, ticket_id__lt=lo + CHUNK)
-            if not whole:
+            if isinstance(tickets, list) and len(tickets) <= FEW:
+                clocks = clocks.filter(ticket_id__in=tickets)  # no subquery to compile
+            elif not whole:
                 clocks = clocks.filter(ticket__in=chunk.values("pk"))
             batches = _evaluate(frame, events, inputs.label_hash, assigned, scope, at)
             stored = StoredClockKeys.of(clocks, width)

@@ -268,9 +268,10 @@ def ticket_update(
             ticket.reassignment_count += 1
         if ticket.technician_id is not None and ticket.status == TicketStatus.NEW:
             ticket.status = TicketStatus.ASSIGNED
-        at = max(timezone.now(), _last_event_at(ticket))
+        last, seq = _last_event(ticket)
+        at = max(timezone.now(), last)
         ticket.save()
-        _event(ticket, at=at, status=ticket.status)
+        _event(ticket, at=at, status=ticket.status, seq=seq + 1)
         TicketChange.objects.create(
             ticket=ticket,
             by=user_of(by),
@@ -301,7 +302,7 @@ def ticket_event_append(
     check_instant(at, opened_at=ticket.opened_at, now=now)
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        last = _last_event_at(ticket)
+        last, seq = _last_event(ticket)
         if at < last:
             raise TicketRefused(
                 _(
@@ -314,7 +315,7 @@ def ticket_event_append(
         before = ticket.status
         apply_status(ticket, status=status, at=at)
         ticket.save()
-        event = _event(ticket, at=at, status=status)
+        event = _event(ticket, at=at, status=status, seq=seq + 1)
         TicketChange.objects.create(
             ticket=ticket,
             by=user_of(by),
@@ -348,14 +349,14 @@ def _assignment(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def _last_event_at(ticket: Ticket) -> datetime:
-    last = ticket.events.aggregate(at=Max("at"))["at"]
-    return last or ticket.opened_at
+def _last_event(ticket: Ticket) -> tuple[datetime, int]:
+    """The time of the ticket's latest event (its opening if none) and the highest
+    sequence number (0 if none), in one query."""
+    last = ticket.events.aggregate(at=Max("at"), seq=Max("seq"))
+    return last["at"] or ticket.opened_at, last["seq"] or 0
 
 
-def _event(ticket: Ticket, *, at: datetime, status: str, seq: int | None = None) -> TicketEvent:
-    if seq is None:
-        seq = (ticket.events.aggregate(seq=Max("seq"))["seq"] or 0) + 1
+def _event(ticket: Ticket, *, at: datetime, status: str, seq: int) -> TicketEvent:
     return TicketEvent.objects.create(
         ticket=ticket,
         seq=seq,

@@ -170,3 +170,13 @@ def test_every_read_path_gives_what_the_plain_path_gives(
     Clock.objects.filter(ticket_id__in=some).delete()
     clocks_recompute(tickets=some, now=NOW)
     assert _clocks() == plain
+
+    # a few tickets named by id (a write's) have their stored clocks read by id, more
+    # through a subquery: both find the missing, the changed and the current ones
+    for few in (services.FEW, 0):
+        monkeypatch.setattr(services, "FEW", few)
+        some = rng.choice(ids, size=8, replace=False).tolist()
+        Clock.objects.filter(ticket_id__in=some[:3]).delete()
+        Clock.objects.filter(ticket_id__in=some[3:6]).update(business_elapsed_s=-1, fingerprint=0)
+        clocks_recompute(tickets=iter(some), now=NOW)
+        assert _clocks() == plain
