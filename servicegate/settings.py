@@ -180,6 +180,8 @@ SERVICEGATE_DASHBOARD_PANELS = [
     "servicegate.promises.dashboard.promises_in_service",
     "servicegate.operations.dashboard.open_tickets",
 ]
+# Personal sections below the figures: functions (user) -> Panel.
+SERVICEGATE_DASHBOARD_SECTIONS = ["servicegate.inbox.dashboard.inbox_section"]
 
 
 def _database() -> dict[str, object]:
