@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # the API docs page's Swagger UI files, served from the package
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
