@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # the API docs page's Swagger UI files, served from the package
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -180,6 +181,8 @@ SERVICEGATE_DASHBOARD_PANELS = [
     "servicegate.promises.dashboard.promises_in_service",
     "servicegate.operations.dashboard.open_tickets",
 ]
+# Personal sections below the figures: functions (user) -> Panel.
+SERVICEGATE_DASHBOARD_SECTIONS = ["servicegate.inbox.dashboard.inbox_section"]
 
 
 def _database() -> dict[str, object]:

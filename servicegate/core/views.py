@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from servicegate.core.dashboard import dashboard_panels
+from servicegate.core.dashboard import dashboard_panels, dashboard_sections
 from servicegate.core.navigation import AREAS
 from servicegate.core.permissions import capability_required
 
@@ -15,7 +15,8 @@ from servicegate.core.permissions import capability_required
 @capability_required("view_servicegate")
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The start page: the apps' panels (key figures) and the areas of Servicegate."""
-    return render(request, "core/dashboard.html", {"panels": dashboard_panels()})
+    context = {"panels": dashboard_panels(), "sections": dashboard_sections(request.user)}
+    return render(request, "core/dashboard.html", context)
 
 
 def area_placeholder(area_key: str) -> Callable[[HttpRequest], HttpResponse]:

@@ -242,21 +242,25 @@ def summary_lines(result: dict[str, Any], inputs: dict[str, Any]) -> list[str]:
             "Chance that the promise is met over %(days)d days with today's staffing "
             "(%(agents)d technicians on duty): %(p)s %%."
         )
-        % {"days": days, "agents": result["agents"], "p": _num(100 * result["probability_met"], 0)},
+        % {
+            "days": days,
+            "agents": result["agents"],
+            "p": number_text(100 * result["probability_met"], 0),
+        },
         _(
             "Expected tickets: %(week)s per week (+%(extra)s extra), %(total)s in %(days)d "
             "days; handling time %(aht)s h; open hours %(hours)s per week."
         )
         % {
-            "week": _num(inputs.get("arrivals_per_week", 0.0), 1),
-            "extra": _num(inputs.get("extra_arrivals_per_week", 0.0), 1),
-            "total": _num(result["expected_tickets"], 0),
+            "week": number_text(inputs.get("arrivals_per_week", 0.0), 1),
+            "extra": number_text(inputs.get("extra_arrivals_per_week", 0.0), 1),
+            "total": number_text(result["expected_tickets"], 0),
             "days": days,
-            "aht": _num(inputs.get("aht_seconds", 0.0) / 3600, 1),
-            "hours": _num(inputs.get("open_hours_per_week", 0.0), 1),
+            "aht": number_text(inputs.get("aht_seconds", 0.0) / 3600, 1),
+            "hours": number_text(inputs.get("open_hours_per_week", 0.0), 1),
         },
     ]
-    confidence = _num(100 * result["confidence"], 0)
+    confidence = number_text(100 * result["confidence"], 0)
     if result.get("staffing_needed") is None:
         lines.append(_("No staffing reaches %(c)s %% confidence.") % {"c": confidence})
     else:
@@ -277,17 +281,18 @@ def history_sentence(result: dict[str, Any]) -> str:
         "Tickets of comparable promises met this target in %(share)s %% of %(n)d cases "
         "(95 %% interval %(low)s–%(high)s %%)."
     ) % {
-        "share": _num(100 * share, 1),
+        "share": number_text(100 * share, 1),
         "n": result.get("history_tickets", 0),
-        "low": _num(100 * ci[0], 1),
-        "high": _num(100 * ci[1], 1),
+        "low": number_text(100 * ci[0], 1),
+        "high": number_text(100 * ci[1], 1),
     }
     if result.get("history_status") == "contradicts":
         sentence += " " + _("This history contradicts the promise, which makes the verdict red.")
     return str(sentence)
 
 
-def _num(value: float, digits: int) -> str:
+def number_text(value: float, digits: int) -> str:
+    """``value`` with ``digits`` decimals in the active language's format ("95,0")."""
     return number_format(round(float(value), digits), digits)
 
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from servicegate.planning.feasibility import summary_lines
+from servicegate.planning.feasibility import number_text, summary_lines
 
 BADGES = {"green": "badge-ok", "amber": "badge-warn", "red": "badge-bad"}
 
 
 @dataclass(frozen=True)
 class PanelFigures:
-    """What the panel shows, as display strings (percentages with one decimal)."""
+    """What the panel shows, as display strings in the reader's number format
+    (percentages with one decimal)."""
 
     verdict: str
     badge: str
@@ -39,7 +40,7 @@ class PanelFigures:
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:.1f} %"
+    return f"{number_text(100 * value, 1)} %"
 
 
 def panel_figures(result: dict[str, Any], inputs: dict[str, Any]) -> PanelFigures:
@@ -59,12 +60,12 @@ def panel_figures(result: dict[str, Any], inputs: dict[str, Any]) -> PanelFigure
         history_tickets=int(result.get("history_tickets", 0)),
         history_status=str(result.get("history_status", "none")),
         comparable_promises=int(inputs.get("comparable_promises", 0)),
-        arrivals_per_week=f"{inputs.get('arrivals_per_week', 0.0):.1f}",
-        extra_per_week=f"{inputs.get('extra_arrivals_per_week', 0.0):.1f}",
+        arrivals_per_week=number_text(inputs.get("arrivals_per_week", 0.0), 1),
+        extra_per_week=number_text(inputs.get("extra_arrivals_per_week", 0.0), 1),
         arrivals_source=str(inputs.get("arrivals_source", "")),
-        aht_hours=f"{inputs.get('aht_seconds', 0.0) / 3600:.2f}",
+        aht_hours=number_text(inputs.get("aht_seconds", 0.0) / 3600, 2),
         handling_tickets=int(inputs.get("handling_tickets", 0)),
-        open_hours_per_week=f"{inputs.get('open_hours_per_week', 0.0):.1f}",
+        open_hours_per_week=number_text(inputs.get("open_hours_per_week", 0.0), 1),
         occupancy=_pct(result["occupancy"]),
         verdict_cause="history"
         if result.get("history_status") == "contradicts"

@@ -31,13 +31,21 @@ def sentences(entry: AuditEntry) -> list[str]:
         out = [_transition(changes)]
         if "gate" in changes and "decision" in changes:
             out.insert(0, _decided(_new(changes, "gate"), _new(changes, "decision")))
+        if "replaced_by" in changes:
+            pk = _new(changes, "replaced_by")
+            out.append(_("Replaced by promise #%(pk)s, which went into service.") % {"pk": pk})
         return out
     if entry.action == "decide" and "decision" in changes:
         return [_("Review decided: %(decision)s.") % {"decision": _label(Decision, changes)}]
     if entry.action == "create" and "review" in changes:
         return [_("The %(gate)s review was opened.") % {"gate": _new(changes, "gate")}]
+    if entry.action == "create" and "replaces" in changes:
+        pk = _new(changes, "replaces")
+        return [_("Created."), _("Revision of promise #%(pk)s.") % {"pk": pk}]
     if entry.action == "create":
         return [_("Created.")]
+    if set(changes) == {"successor"}:
+        return [_("Revised by promise #%(pk)s.") % {"pk": _new(changes, "successor")}]
     if entry.action == "evidence":
         return [_("Evidence added: %(evidence)s") % {"evidence": _new(changes, "evidence")}]
     if entry.action == "answer":

@@ -56,14 +56,12 @@ def promise_revise(*, promise: Promise, by: Actor) -> Promise:
             by=by,
             action=AuditAction.CREATE,
             changes={"replaces": [None, current.pk], **{k: [None, v] for k, v in copied.items()}},
-            comment=_("Revision of promise #%(pk)s.") % {"pk": current.pk},
         )
         audit_record(
             obj=current,
             by=by,
             action=AuditAction.UPDATE,
             changes={"successor": [None, successor.pk]},
-            comment=_("Revised by promise #%(pk)s.") % {"pk": successor.pk},
         )
     return successor
 
@@ -82,6 +80,6 @@ def retire_replaced(*, successor: Promise, by: Actor) -> None:
         original,
         to=PromiseState.RETIRED,
         by=by,
-        comment=_("Replaced by promise #%(pk)s, which went into service.") % {"pk": successor.pk},
+        comment="",
         extra={"replaced_by": [None, successor.pk]},
     )

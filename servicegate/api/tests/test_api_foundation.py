@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.staticfiles import finders
 from django.test import Client
 
 from servicegate.conftest import PASSWORD
@@ -93,7 +94,12 @@ def test_openapi_document_and_docs(client: Client, bob: User) -> None:
     paths = response.json()["paths"]
     assert {"/api/v1/health", "/api/v1/auth/token", "/api/v1/me"} <= set(paths)
     client.force_login(bob)
-    assert client.get("/api/v1/docs").status_code == 200
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    # the Swagger UI comes from the installed package, never from a CDN
+    html = docs.content.decode()
+    assert "swagger-ui-bundle.js" in html and "cdn" not in html.lower()
+    assert finders.find("ninja/swagger-ui-bundle.js") is not None
 
 
 def test_session_api_calls_need_csrf_for_writes(bob: User) -> None:

@@ -37,10 +37,10 @@ def test_list_filters(victor: User, product: ServiceProduct, segment: Segment) -
     assert b"<html" not in partial.content
 
 
-def test_detail_shows_promises_not_measured_yet(victor: User, draft: Promise) -> None:
+def test_detail_says_a_draft_has_no_clocks_yet(victor: User, draft: Promise) -> None:
     response = login(victor).get(f"/catalog/products/{draft.product_id}/")
     assert response.status_code == 200
-    assert b"not measured yet" in response.content
+    assert b"Clocks run once the promise is committed." in response.content
 
 
 def test_portfolio_shows_the_four_ps(victor: User, product: ServiceProduct) -> None:

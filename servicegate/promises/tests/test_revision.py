@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
+from servicegate.promises.history_text import sentences
 from servicegate.promises.models import AuditEntry, Promise
 from servicegate.promises.selectors import history
 from servicegate.promises.services import promise_update
@@ -44,9 +45,9 @@ def test_revision_replaces_the_original_once_in_service(
     original.refresh_from_db()
     assert original.state == "retired"
     # both histories name each other
-    comments = " ".join(e.comment for e in _history(original))
-    assert f"#{successor.pk}" in comments
-    assert f"#{original.pk}" in " ".join(e.comment for e in _history(successor))
+    told = " ".join(line for e in _history(original) for line in sentences(e))
+    assert f"#{successor.pk}" in told
+    assert f"#{original.pk}" in " ".join(line for e in _history(successor) for line in sentences(e))
     page = login(bob).get(f"/promises/{original.pk}/").content.decode()
     assert 'data-testid="promise-successor"' in page
     page = login(bob).get(f"/promises/{successor.pk}/").content.decode()
@@ -85,3 +86,23 @@ def test_revise_button_on_live_promises_and_g4_review(
     response = client.post(f"/promises/{original.pk}/revise/")
     successor = Promise.objects.get(replaces=original)
     assert response["Location"] == f"/promises/{successor.pk}/edit/"
+
+
+def test_revision_history_reads_in_the_readers_language(
+    draft: Promise, move: Callable[..., Promise], alice: User
+) -> None:
+    # given a promise in service, revised by sales writing in English
+    original = move(draft, "feasibility_review", "approved", "committed", "in_service")
+    status, body = _revise(alice, original)
+    assert status == 201
+    successor = Promise.objects.get(pk=body["id"])
+    move(successor, "feasibility_review", "approved", "committed", "in_service")
+    # then a German reader reads both histories in German, with links by number
+    old = login(alice).get(f"/promises/{original.pk}/", HTTP_ACCEPT_LANGUAGE="de").content
+    new = login(alice).get(f"/promises/{successor.pk}/", HTTP_ACCEPT_LANGUAGE="de").content
+    assert f"Überarbeitet durch Versprechen #{successor.pk}.".encode() in old
+    assert (
+        f"Ersetzt durch Versprechen #{successor.pk}, das in Betrieb gegangen ist.".encode() in old
+    )
+    assert f"Überarbeitung von Versprechen #{original.pk}.".encode() in new
+    assert b"Revision of promise" not in new and b"Revised by promise" not in old

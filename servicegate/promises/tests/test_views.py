@@ -24,7 +24,7 @@ def test_viewer_sees_promise_without_buttons(victor: User, draft: Promise) -> No
     response = login(victor).get(f"/promises/{draft.pk}/")
     assert response.status_code == 200
     assert b'data-testid="no-transitions"' in response.content
-    assert b"not measured yet" in response.content
+    assert b"Clocks run once the promise is committed." in response.content
 
 
 def test_only_sales_and_admin_open_the_new_form(role_matrix: RoleMatrix) -> None:
