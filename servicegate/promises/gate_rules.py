@@ -16,6 +16,20 @@ from servicegate.promises.choices import PromiseState as S
 from servicegate.promises.models import GateReview, Promise
 
 PASSED = (Decision.PASS, Decision.PASS_WITH_CONDITIONS)
+#: The states in which a review at one of the default gates is due; a gate an
+#: organisation adds may be reviewed in any state.
+DUE_IN: dict[str, frozenset[str]] = {
+    "G1": frozenset({S.FEASIBILITY_REVIEW}),
+    "G2": frozenset({S.APPROVED, S.COMMITTED}),
+    "G3": frozenset({S.COMMITTED}),
+    "G4": frozenset({S.IN_SERVICE, S.UNDER_REVIEW}),
+}
+
+
+def review_due(promise: Promise, code: str) -> bool:
+    """Whether a review of ``promise`` at gate ``code`` belongs to its present state."""
+    due = DUE_IN.get(code)
+    return due is None or promise.state in due
 
 
 def has_passed(promise: Promise, code: str) -> bool:

@@ -25,6 +25,7 @@ from servicegate.promises.forms import (
     PromiseForm,
     TransitionForm,
 )
+from servicegate.promises.gate_rules import review_due
 from servicegate.promises.gate_services import gate_capability
 from servicegate.promises.models import (
     PROMISE_FIELDS,
@@ -134,6 +135,7 @@ def _detail_context(request: HttpRequest, promise: Promise) -> dict[str, Any]:
         for g in GateDefinition.objects.filter(is_active=True)
         if has_capability(request.user, gate_capability(g))
         and promise.made_by_id != request.user.pk
+        and (g.pk in open_reviews or review_due(promise, g.code))
     ]
     return {
         "promise": promise,

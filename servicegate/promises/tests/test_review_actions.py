@@ -50,3 +50,20 @@ def test_refused_decision_keeps_the_review_address(
     assert (old.status_code, old.url) == (302, url)  # type: ignore[attr-defined]
     draft.refresh_from_db()
     assert draft.state == "feasibility_review"
+
+def test_only_the_reviews_due_in_the_state_are_offered(
+    bob: User, draft: Promise, move: Callable[..., Promise]
+) -> None:
+    def offered() -> set[str]:
+        page = login(bob).get(f"/promises/{draft.pk}/").content.decode()
+        return {code for code in ("G1", "G2", "G3", "G4") if f"review-open-{code}" in page}
+
+    # a draft reaches no gate yet; feasibility review is G1's; a committed promise G2 and G3
+    assert offered() == set()
+    move(draft, "feasibility_review")
+    assert offered() == {"G1"}
+    move(draft, "approved", "committed")
+    assert offered() == {"G2", "G3"}
+    # and one in service its G4 review
+    move(draft, "in_service")
+    assert offered() == {"G4"}
