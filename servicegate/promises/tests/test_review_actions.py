@@ -51,6 +51,7 @@ def test_refused_decision_keeps_the_review_address(
     draft.refresh_from_db()
     assert draft.state == "feasibility_review"
 
+
 def test_only_the_reviews_due_in_the_state_are_offered(
     bob: User, draft: Promise, move: Callable[..., Promise]
 ) -> None:
