@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicegate.operations.choices import Channel, Priority, TicketKind, TicketStatus
 from servicegate.operations.models.installed_base import Asset, Customer
-from servicegate.team.models import Technician
+from servicegate.team.models import Skill, Technician
 
 #: ``source`` of tickets created in Servicegate itself (and by the demo).
 NATIVE_SOURCE = "servicegate"
@@ -82,6 +82,17 @@ class Ticket(models.Model):
         null=True,
         blank=True,
         help_text=_("The ticket's own deadline as the source system set it (a due-date column)."),
+    )
+    # Work-order terms: when a visit may take place, how long the work takes and which
+    # skills it needs. Preventive work orders and on-site tickets carry them; the
+    # scheduler plans visits inside the window with a technician holding the skills.
+    window_start = models.DateTimeField(_("window from"), null=True, blank=True)
+    window_end = models.DateTimeField(_("window until"), null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(
+        _("planned duration (minutes)"), null=True, blank=True
+    )
+    required_skills = models.ManyToManyField(
+        Skill, blank=True, related_name="required_by_tickets", verbose_name=_("required skills")
     )
 
     class Meta:
