@@ -18,6 +18,7 @@ DISPATCHER: Final = "dispatcher"
 TECHNICIAN: Final = "technician"
 VIEWER: Final = "viewer"
 ADMIN: Final = "admin"
+CUSTOMER: Final = "customer"
 
 ROLE_LABELS = {
     SALES: _("Sales / Marketing / Pre-Sales"),
@@ -27,6 +28,7 @@ ROLE_LABELS = {
     TECHNICIAN: _("Technician"),
     VIEWER: _("Viewer"),
     ADMIN: _("Administrator"),
+    CUSTOMER: _("Customer contact"),
 }
 
 # codename -> human label; every capability is checked as "accounts.<codename>".
@@ -46,10 +48,22 @@ CAPABILITIES: dict[str, str] = {
     "lead_improvement": "Lead the KVP register: findings and improvement actions",
     "manage_team": "Manage the team board, skills and delegation",
     "administer": "Administer users, roles and settings",
+    "raise_finding": "Raise KVP findings (breaches, feedback, observations)",
+    "sell_preventive": "Offer preventive services to customers",
+    "invite_customers": "Invite customer contacts to the customer portal",
+    "use_portal": "Use the customer portal for the user's own organisation",
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    SALES: frozenset({"view_servicegate", "propose_promise", "manage_catalog"}),
+    SALES: frozenset(
+        {
+            "view_servicegate",
+            "propose_promise",
+            "manage_catalog",
+            "raise_finding",
+            "sell_preventive",
+        }
+    ),
     SERVICE_MANAGER: frozenset(
         {
             "view_servicegate",
@@ -64,17 +78,37 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "plan_capacity",
             "lead_improvement",
             "manage_team",
+            "raise_finding",
+            "sell_preventive",
+            "invite_customers",
         }
     ),
     QUALITY_MANAGER: frozenset(
-        {"view_servicegate", "define_gates", "run_review", "manage_calendars", "lead_improvement"}
+        {
+            "view_servicegate",
+            "define_gates",
+            "run_review",
+            "manage_calendars",
+            "lead_improvement",
+            "raise_finding",
+        }
     ),
     DISPATCHER: frozenset(
-        {"view_servicegate", "work_tickets", "dispatch", "manage_installed_base", "manage_team"}
+        {
+            "view_servicegate",
+            "work_tickets",
+            "dispatch",
+            "manage_installed_base",
+            "manage_team",
+            "raise_finding",
+        }
     ),
-    TECHNICIAN: frozenset({"view_servicegate", "work_tickets"}),
+    TECHNICIAN: frozenset({"view_servicegate", "work_tickets", "raise_finding"}),
     VIEWER: frozenset({"view_servicegate"}),
-    ADMIN: frozenset(CAPABILITIES),
+    # An administrator administers; the portal is for customer contacts only.
+    ADMIN: frozenset(CAPABILITIES) - {"use_portal"},
+    # A customer contact sees only the portal (its own organisation), no staff page.
+    CUSTOMER: frozenset({"use_portal"}),
 }
 
 ROLES: tuple[str, ...] = tuple(ROLE_LABELS)

@@ -17,11 +17,14 @@ from servicegate.api.auth import API_AUTH
 from servicegate.catalog.api import router as catalog_router
 from servicegate.improvement.api import router as improvement_router
 from servicegate.inbox.api import router as inbox_router
+from servicegate.maintenance.api import router as maintenance_router
 from servicegate.measurement.api import router as measurement_router
 from servicegate.operations.api import router as operations_router
 from servicegate.operations.errors import TicketRefused
 from servicegate.planning.api import router as planning_router
+from servicegate.portal.api import router as portal_router
 from servicegate.promises.api import router as promises_router
+from servicegate.scheduling.api import router as scheduling_router
 from servicegate.team.api import router as team_router
 
 api = NinjaAPI(
@@ -134,5 +137,8 @@ api.add_router("/", operations_router)
 api.add_router("/", measurement_router)
 api.add_router("/", improvement_router)
 api.add_router("/", planning_router)
+api.add_router("/", maintenance_router)
+api.add_router("/", scheduling_router)
 api.add_router("/", team_router)
+api.add_router("/", portal_router)
 api.add_router("/", inbox_router)

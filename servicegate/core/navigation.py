@@ -56,6 +56,18 @@ AREAS: tuple[Area, ...] = (
         _("Forecast, staffing, reliability and preventive services."),
     ),
     Area(
+        "maintenance",
+        "maintenance:index",
+        _("Preventive services"),
+        _("Reliability of the installed base, preventive plans and the offers Sales can sell."),
+    ),
+    Area(
+        "scheduling",
+        "scheduling:index",
+        _("Scheduling"),
+        _("Day plans for technicians: skills, time windows and travel."),
+    ),
+    Area(
         "team",
         "team:index",
         _("Team"),

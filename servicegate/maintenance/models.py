@@ -1,0 +1,1 @@
+"""Models of maintenance (added by the issues that build this area)."""

@@ -1,0 +1,1 @@
+"""Models of portal (added by the issues that build this area)."""

@@ -1,0 +1,1 @@
+"""Models of scheduling (added by the issues that build this area)."""
