@@ -8,6 +8,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -17,6 +19,7 @@ from servicegate.core.permissions import has_capability
 from servicegate.maintenance import selectors, services
 from servicegate.maintenance.errors import MaintenanceRefused
 from servicegate.maintenance.models import PreventivePlan, Reading
+from servicegate.maintenance.offers import Offer, customer_offers
 from servicegate.operations.models import Asset, Customer
 
 router = Router(tags=["maintenance"])
@@ -24,7 +27,7 @@ router = Router(tags=["maintenance"])
 
 def _require_read(request: HttpRequest) -> None:
     if not has_capability(request.user, "view_servicegate"):
-        raise PermissionDenied("Your role does not allow reading preventive services.")
+        raise PermissionDenied(_("Your role does not allow reading preventive services."))
 
 
 class ReadingIn(Schema):
@@ -56,11 +59,11 @@ def record_reading(request: HttpRequest, asset_id: int, data: ReadingIn) -> Stat
     asset = Asset.objects.filter(pk=asset_id).first()
     if not has_capability(request.user, "manage_installed_base"):
         raise MaintenanceRefused(
-            "Your role does not allow recording readings; ask a dispatcher or service manager.",
+            _("Your role does not allow recording readings; ask a dispatcher or service manager."),
             status=403,
         )
     if asset is None:
-        raise MaintenanceRefused(f"There is no asset {asset_id}.", status=404)
+        raise MaintenanceRefused(_("There is no asset %(id)s.") % {"id": asset_id}, status=404)
     reading = services.reading_record(
         by=request.user, asset=asset, counter=data.counter, value=data.value, at=data.at
     )
@@ -123,7 +126,9 @@ class PlanOut(Schema):
 def _get(model: Any, pk: int | None, what: str) -> Any:
     found = model.objects.filter(pk=pk).first() if pk is not None else None
     if found is None:
-        raise MaintenanceRefused(f"There is no {what} {pk}.", status=404 if pk else 422)
+        raise MaintenanceRefused(
+            _("There is no %(what)s %(id)s.") % {"what": what, "id": pk}, status=404
+        )
     return found
 
 
@@ -134,18 +139,27 @@ def create_plan(request: HttpRequest, data: PlanIn) -> Status[PreventivePlan]:
     its work orders are opened at once (list them with ``/tickets/?plan=ID``)."""
     if not has_capability(request.user, "sell_preventive"):
         raise MaintenanceRefused(
-            "Your role does not allow selling preventive services.", status=403
+            _("Your role does not allow selling preventive services."), status=403
         )
-    customer = _get(Customer, data.customer, "customer")
+    customer = _get(Customer, data.customer, _("customer"))
     assets = None
     if data.assets is not None:
         assets = list(Asset.objects.select_related("site").filter(pk__in=data.assets))
         if len(assets) != len(set(data.assets)):
-            raise MaintenanceRefused("Some of the assets do not exist; pick the customer's.")
-    triggers = [t.dict() for t in data.triggers]
+            raise MaintenanceRefused(_("Some of the assets do not exist; pick the customer's."))
+    if data.offer:
+        plan = services.offer_accept(
+            by=request.user,
+            customer=customer,
+            offer_id=data.offer,
+            starts_on=data.starts_on,
+            months=data.months,
+            assets=assets,
+        )
+        return Status(201, selectors.plan_list().get(pk=plan.pk))
     if data.product is None:
-        raise MaintenanceRefused("Name the offer or the product the plan sells.")
-    product = _get(ServiceProduct, data.product, "service product")
+        raise MaintenanceRefused(_("Name the offer or the product the plan sells."))
+    product = _get(ServiceProduct, data.product, _("service product"))
     plan = services.plan_create(
         by=request.user,
         customer=customer,
@@ -153,7 +167,7 @@ def create_plan(request: HttpRequest, data: PlanIn) -> Status[PreventivePlan]:
         starts_on=data.starts_on,
         months=data.months,
         assets=assets,
-        triggers=triggers,
+        triggers=[t.dict() for t in data.triggers],
     )
     return Status(201, selectors.plan_list().get(pk=plan.pk))
 
@@ -173,5 +187,38 @@ def get_plan(request: HttpRequest, plan_id: int) -> PreventivePlan:
     _require_read(request)
     plan = selectors.plan_list().filter(pk=plan_id).first()
     if plan is None:
-        raise MaintenanceRefused(f"There is no preventive plan {plan_id}.", status=404)
+        raise MaintenanceRefused(
+            _("There is no preventive plan %(id)s.") % {"id": plan_id}, status=404
+        )
     return plan
+
+
+class OfferOut(Schema):
+    id: str
+    product: int
+    product_name: str
+    customer: int
+    assets: list[int]
+    interval_days: int
+    expected_incidents_without: float
+    expected_incidents_with: float
+    incidents_avoided: float
+    downtime_hours_avoided: float
+    technician_hours_per_year: float
+    price: float
+    margin: float
+    currency: str
+    notes: list[str]
+
+
+@router.get("/preventive/offers", response=list[OfferOut])
+def list_offers(request: HttpRequest, customer: int) -> list[Offer]:
+    """The preventive services that fit the customer's installed base over 12 months,
+    most incidents avoided first (see docs/preventive.md for the formulas)."""
+    if not has_capability(request.user, "sell_preventive"):
+        raise MaintenanceRefused(
+            _("Your role does not allow reading offers; ask Sales or the service manager."),
+            status=403,
+        )
+    found = _get(Customer, customer, _("customer"))
+    return customer_offers(found, now=timezone.now())

@@ -33,6 +33,7 @@ from servicegate.maintenance.models import (
     Reading,
     Trigger,
 )
+from servicegate.maintenance.offers import customer_offers
 from servicegate.operations.choices import Channel
 from servicegate.operations.models import Asset, Customer, Ticket
 from servicegate.operations.ticket_services import work_order_create
@@ -436,3 +437,37 @@ def _order(
         )
         created += 1
     return created
+
+
+def offer_accept(
+    *,
+    by: Actor,
+    customer: Customer,
+    offer_id: str,
+    starts_on: date,
+    months: int = 12,
+    assets: Sequence[Asset] | None = None,
+    now: datetime | None = None,
+) -> PreventivePlan:
+    """Accept one of ``customer``'s offers (``sell_preventive``): the plan is created with
+    the offer's interval and assets, and keeps its figures as accepted."""
+    _require(by, "sell_preventive", _("Your role does not allow selling preventive services."))
+    offers = {o.id: o for o in customer_offers(customer, now=now or timezone.now())}
+    offer = offers.get(offer_id)
+    if offer is None:
+        raise MaintenanceRefused(
+            _("%(customer)s has no offer %(id)s; pick one from the customer's offers.")
+            % {"customer": customer.name, "id": offer_id},
+            status=404,
+        )
+    product = ServiceProduct.objects.get(pk=offer.product)
+    return plan_create(
+        by=by,
+        customer=customer,
+        product=product,
+        starts_on=starts_on,
+        months=months,
+        assets=assets,
+        interval_days=offer.interval_days,
+        offer=offer.as_dict(),
+    )
