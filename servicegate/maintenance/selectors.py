@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from servicegate.catalog.models import ServiceProduct
 from servicegate.engines.reliability import (
     ReliabilityDataError,
     ReplacementInterval,
@@ -23,8 +24,10 @@ from servicegate.maintenance.models import (
     LifeEvent,
     PlanWorkOrder,
     PreventivePlan,
+    PreventiveTerms,
     Trigger,
 )
+from servicegate.operations.models import Customer
 
 
 def plan_list() -> QuerySet[PreventivePlan]:
@@ -157,3 +160,16 @@ def reliability_overview(*, until: datetime) -> list[ComponentReliability]:
         Component.objects.select_related("asset_model").order_by("asset_model__name", "name")
     )
     return component_reliability(components, until=until)
+
+
+def customers_with_fitting_products() -> list[Customer]:
+    """Customers running an asset model that an active preventive product covers."""
+    models = PreventiveTerms.objects.filter(product__is_active=True).values("asset_model__name")
+    return list(
+        Customer.objects.filter(sites__assets__product_model__in=models).distinct().order_by("name")
+    )
+
+
+def product_of(product_id: int) -> ServiceProduct:
+    """The service product with its preventive terms (for the proposal)."""
+    return ServiceProduct.objects.select_related("preventive_terms__asset_model").get(pk=product_id)
