@@ -175,6 +175,7 @@ SERVICEGATE_DEMO_STEPS = [
     "servicegate.operations.demo.tickets.build",
     "servicegate.measurement.demo.build",
     "servicegate.planning.demo.build",
+    "servicegate.maintenance.demo.build",
 ]
 # The dashboard's panels, in the order they show (each ``() -> core.dashboard.Panel``).
 SERVICEGATE_DASHBOARD_PANELS = [
@@ -183,6 +184,8 @@ SERVICEGATE_DASHBOARD_PANELS = [
     "servicegate.team.dashboard.technicians",
     "servicegate.promises.dashboard.promises_in_service",
     "servicegate.operations.dashboard.open_tickets",
+    "servicegate.maintenance.dashboard.active_plans",
+    "servicegate.maintenance.dashboard.condition_alarms",
 ]
 # Personal sections below the figures: functions (user) -> Panel.
 SERVICEGATE_DASHBOARD_SECTIONS = ["servicegate.inbox.dashboard.inbox_section"]
