@@ -175,6 +175,7 @@ SERVICEGATE_DEMO_STEPS = [
     "servicegate.operations.demo.tickets.build",
     "servicegate.measurement.demo.build",
     "servicegate.planning.demo.build",
+    "servicegate.improvement.demo.build",
 ]
 # The dashboard's panels, in the order they show (each ``() -> core.dashboard.Panel``).
 SERVICEGATE_DASHBOARD_PANELS = [
@@ -183,6 +184,8 @@ SERVICEGATE_DASHBOARD_PANELS = [
     "servicegate.team.dashboard.technicians",
     "servicegate.promises.dashboard.promises_in_service",
     "servicegate.operations.dashboard.open_tickets",
+    "servicegate.improvement.dashboard.open_findings",
+    "servicegate.improvement.dashboard.running_actions",
 ]
 # Personal sections below the figures: functions (user) -> Panel.
 SERVICEGATE_DASHBOARD_SECTIONS = ["servicegate.inbox.dashboard.inbox_section"]
@@ -327,4 +330,5 @@ SERVICEGATE_BREACH_FINDINGS_PER_RUN = env_int("SERVICEGATE_BREACH_FINDINGS_PER_R
 SERVICEGATE_INBOX_SOURCES = [
     "servicegate.promises.inbox.promise_items",
     "servicegate.measurement.notifications.inbox_items",
+    "servicegate.improvement.inbox.action_items",
 ]
