@@ -61,7 +61,7 @@ def run_ours(data: list[Sample]) -> tuple[float, list[Fit]]:
 
 
 def run_peer(data: list[Sample]) -> tuple[float, list[Fit]]:
-    from reliability.Fitters import Fit_Weibull_2P
+    from reliability.Fitters import Fit_Weibull_2P  # type: ignore[import-untyped]
 
     fits: list[Fit] = []
     start = time.perf_counter()
