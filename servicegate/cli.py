@@ -22,6 +22,7 @@ ENGINE_COMMANDS = {
     "forecast": "servicegate.cli_commands.forecast",
     "bench": "servicegate.cli_commands.bench",
     "schedule": "servicegate.cli_commands.schedule",
+    "reliability": "servicegate.cli_commands.reliability",
 }
 # Django commands that run in demo mode (no SECRET_KEY needed, demo users allowed).
 DEMO_COMMANDS = {"demo", "demo_data"}
@@ -80,6 +81,7 @@ COMMAND_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                 "schedule vrptw FILE",
                 "vehicle routes for a VRPLIB/Solomon file (no database needed)",
             ),
+            ("reliability fit|...", "Weibull fit, replacement interval, RUL (no database)"),
         ),
     ),
     (
