@@ -14,6 +14,7 @@ from servicegate.engines.routing import (
     Tech,
     haversine_km,
     plan_day,
+    travel_matrix,
 )
 
 HOUR = 3600
@@ -80,6 +81,17 @@ def test_haversine_gives_the_great_circle_distance_and_broadcasts() -> None:
     assert np.allclose(matrix, matrix.T)
     # one degree of latitude is R·π/180
     assert haversine_km(0.0, 0.0, 1.0, 0.0) == pytest.approx(6371.0088 * np.pi / 180)
+
+
+def test_travel_is_the_great_circle_times_the_road_factor_at_the_average_speed() -> None:
+    lat, lon = [52.52, 48.1351], [13.405, 11.582]
+    km, seconds = travel_matrix(lat, lon, road_factor=1.3, speed_kmh=60.0)
+    straight = float(haversine_km(lat[0], lon[0], lat[1], lon[1]))
+    assert km[0, 1] == pytest.approx(1.3 * straight)
+    assert seconds[0, 1] == round(1.3 * straight * 60)  # 60 km/h: one minute per km
+    assert seconds.dtype == np.int64 and seconds[0, 0] == 0
+    with pytest.raises(RoutingInputError, match="road factor"):
+        travel_matrix(lat, lon, road_factor=0.9)
 
 
 def test_each_job_goes_to_a_technician_who_holds_its_skills() -> None:
