@@ -218,6 +218,8 @@ def plan_day(
 ) -> DayPlan:
     """Plan a day: assign ``jobs`` to ``techs`` and order each route (see the module).
 
+    The search runs for at most ``time_limit_s`` seconds; a small day stops sooner
+    (0.5 s plus 0.1 s per job to plan), where guided local search has long settled.
     Raises :class:`RoutingInputError` when the input itself is wrong (a location
     outside the matrix, duplicate ids); a job that cannot be planned is listed in
     ``unassigned`` with its reason instead.
@@ -236,7 +238,8 @@ def plan_day(
             allowed.append(eligible)
     routes: dict[int, list[Visit]] = {t.id: [] for t in techs}
     if planned:
-        orders = _solve(planned, allowed, techs, travel, time_limit_s)
+        limit = min(time_limit_s, 0.5 + 0.1 * len(planned))
+        orders = _solve(planned, allowed, techs, travel, limit)
         for v, order in enumerate(orders):
             routes[techs[v].id] = _schedule(order, techs[v], travel)
         done = {visit.job for route in routes.values() for visit in route}

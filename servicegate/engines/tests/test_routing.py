@@ -3,6 +3,8 @@ right reason; fixed visits keep their technician and start."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -261,3 +263,13 @@ def test_every_random_day_plan_keeps_every_constraint(seed: int) -> None:
     jobs, techs, travel = random_day(np.random.default_rng(seed))
     plan = plan_day(jobs=jobs, techs=techs, travel_s=travel, time_limit_s=0.05)
     check_plan(plan, jobs, techs, travel)
+
+
+def test_a_small_day_does_not_search_for_the_whole_time_limit() -> None:
+    travel = grid_travel(np.array([[0, 0], [3, 4], [6, 8]], dtype=float))
+    tech = Tech(id=1, start_location=0, end_location=0, shift=DAY, skills=frozenset())
+    jobs = [Job(id=k, location=k, duration_s=600, window=DAY) for k in (1, 2)]
+    started = time.monotonic()
+    plan = plan_day(jobs=jobs, techs=[tech], travel_s=travel, time_limit_s=60.0)
+    assert time.monotonic() - started < 30  # 0.7 s of search, generous for a busy machine
+    assert [v.job for v in plan.routes[1]] in ([1, 2], [2, 1])
