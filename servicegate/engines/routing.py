@@ -224,7 +224,10 @@ def plan_day(
     outside the matrix, duplicate ids); a job that cannot be planned is listed in
     ``unassigned`` with its reason instead.
     """
-    travel = np.rint(np.asarray(travel_s, dtype=np.float64)).astype(np.int64)
+    raw = np.asarray(travel_s, dtype=np.float64)
+    if not np.isfinite(raw).all():
+        raise RoutingInputError("The travel matrix must hold finite times only.")
+    travel = np.rint(raw).astype(np.int64)
     _check_input(jobs, techs, travel)
     unassigned: dict[int, str] = {}
     planned: list[Job] = []

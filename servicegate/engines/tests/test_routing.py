@@ -214,6 +214,7 @@ def test_a_fixed_job_whose_technician_is_not_working_has_no_technician() -> None
     [
         ({"travel_s": np.zeros((2, 3))}, "must be square"),
         ({"travel_s": -np.ones((2, 2))}, "negative"),
+        ({"travel_s": np.full((2, 2), np.nan)}, "finite"),
         ({"jobs": [Job(id=1, location=5, duration_s=1, window=DAY)]}, "outside the travel matrix"),
         ({"jobs": [Job(id=1, location=0, duration_s=1, window=DAY)] * 2}, "unique"),
     ],
