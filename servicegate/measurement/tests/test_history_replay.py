@@ -15,38 +15,10 @@ from servicegate.measurement.models import Clock
 from servicegate.measurement.replay import Overrides, ReplayError, history_replay
 from servicegate.measurement.selectors import promise_attainment
 from servicegate.measurement.services import clocks_recompute
-from servicegate.measurement.tests.conftest import NOW, T0
+from servicegate.measurement.tests.conftest import BASE, NOW, T0
 from servicegate.promises.models import Promise
 
 FIRST, LAST = T0.date(), NOW.date()
-BASE = {
-    "target_value": Decimal(4),
-    "clock_start_statuses": ["new"],
-    "clock_pause_statuses": [],
-    "clock_stop_statuses": ["resolved", "closed"],
-    "reopen_behaviour": "resume",
-}
-
-
-@pytest.fixture
-def tickets(make_ticket: Callable[..., Any]) -> None:
-    """Six incidents on the 24×7 calendar; their hours under a 4 h target noted."""
-    day = timedelta(days=1)
-    make_ticket("A", [(0, "new"), (60, "resolved")])  # 1 h: met
-    make_ticket("B", [(0, "new"), (180, "resolved")], opened=T0 + day)  # 3 h: met
-    make_ticket(  # 5 h, 3 of them waiting for the customer: breached
-        "C",
-        [(0, "new"), (60, "awaiting_customer"), (240, "in_progress"), (300, "resolved")],
-        opened=T0 + 2 * day,
-    )
-    make_ticket(  # 2.5 h, reopened, 3 h 20 more: 5 h 50 resumed (breached), 2 cycles met
-        "D",
-        [(0, "new"), (120, "assigned"), (150, "resolved"), (200, "in_progress"), (400, "closed")],
-        opened=T0 + 3 * day,
-    )
-    # Friday 14:00-19:00: 5 h on 24×7 (breached), 2 h on the office calendar (met)
-    make_ticket("E", [(0, "new"), (300, "resolved")], opened=T0 + 4 * day + timedelta(hours=6))
-    make_ticket("F", [(0, "new"), (60, "resolved"), (120, "closed")], opened=T0 + 5 * day)
 
 
 def _replay(promise: Promise, **overrides: Any) -> tuple[int, int, int]:
@@ -57,7 +29,7 @@ def _replay(promise: Promise, **overrides: Any) -> tuple[int, int, int]:
 
 
 def test_a_draft_replays_to_the_decided_clocks_of_the_same_promise_in_service(
-    make_promise: Callable[..., Any], make_ticket: Callable[..., Any], tickets: None
+    make_promise: Callable[..., Any], make_ticket: Callable[..., Any], replay_tickets: None
 ) -> None:
     """Same terms and scope, another state and validity: exactly the decided n and met."""
     # given a promise in service with its clocks, one more ticket still running, and
@@ -83,7 +55,7 @@ def test_a_draft_replays_to_the_decided_clocks_of_the_same_promise_in_service(
 
 
 def test_each_override_changes_the_result_as_computed_by_hand(
-    make_promise: Callable[..., Any], office: BusinessCalendar, tickets: None
+    make_promise: Callable[..., Any], office: BusinessCalendar, replay_tickets: None
 ) -> None:
     promise = make_promise(state="draft", **BASE)
     assert _replay(promise) == (6, 3, 0)  # A, B, F met
@@ -123,7 +95,7 @@ def test_halving_the_target_never_raises_the_rate(
 
 
 def test_the_default_window_is_the_last_year_clipped_to_the_history(
-    make_promise: Callable[..., Any], tickets: None
+    make_promise: Callable[..., Any], replay_tickets: None
 ) -> None:
     replay = history_replay(promise=make_promise(**BASE), now=NOW)
     assert (replay.start, replay.end) == (FIRST, LAST)
@@ -144,14 +116,14 @@ def test_the_default_window_is_the_last_year_clipped_to_the_history(
     ],
 )
 def test_bad_input_is_one_sentence(
-    make_promise: Callable[..., Any], tickets: None, kwargs: dict[str, Any], sentence: str
+    make_promise: Callable[..., Any], replay_tickets: None, kwargs: dict[str, Any], sentence: str
 ) -> None:
     with pytest.raises(ReplayError, match=sentence):
         history_replay(promise=make_promise(**BASE), now=NOW, **kwargs)
 
 
 def test_a_promise_without_a_clock_cannot_be_replayed(
-    make_promise: Callable[..., Any], tickets: None
+    make_promise: Callable[..., Any], replay_tickets: None
 ) -> None:
     promise = make_promise(metric="availability", target_unit="percent")
     with pytest.raises(ReplayError, match="has no clock"):
