@@ -66,6 +66,7 @@ COMMAND_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("sla compute|deadline", "business-time clocks over CSV files (no database needed)"),
             ("sla discover", "find the SLA rules that explain an imported system's outcomes"),
             ("clocks-recompute", "recompute the promise clocks of all tickets, or of some"),
+            ("whatif PROMISE_ID", "replay a promise's terms (a draft's too) over the history"),
         ),
     ),
     (
