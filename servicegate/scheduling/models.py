@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from servicegate.operations.models import Ticket
+from servicegate.scheduling.choices import UnassignedReason
 from servicegate.team.models import Technician
 
 
@@ -130,7 +131,7 @@ class UnassignedTicket(models.Model):
     ticket = models.ForeignKey(
         Ticket, on_delete=models.CASCADE, related_name="+", verbose_name=_("ticket")
     )
-    reason = models.CharField(_("reason"), max_length=32)
+    reason = models.CharField(_("reason"), max_length=32, choices=UnassignedReason.choices)
 
     class Meta:
         ordering = ["plan", "pk"]
