@@ -183,6 +183,7 @@ SERVICEGATE_DASHBOARD_PANELS = [
     "servicegate.team.dashboard.technicians",
     "servicegate.promises.dashboard.promises_in_service",
     "servicegate.operations.dashboard.open_tickets",
+    "servicegate.team.dashboard.cards_in_progress",
 ]
 # Personal sections below the figures: functions (user) -> Panel.
 SERVICEGATE_DASHBOARD_SECTIONS = ["servicegate.inbox.dashboard.inbox_section"]

@@ -1,0 +1,40 @@
+"""The team pages: everyone on the staff reads them; only the service manager sets a
+delegation level on the delegation board; the board's plain form moves a card."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.test import Client
+
+from servicegate.conftest import RoleMatrix
+from servicegate.team.board_services import card_add
+from servicegate.team.models import Delegation, Team
+
+
+def test_every_team_page_is_readable_by_the_staff(role_matrix: RoleMatrix, team: Team) -> None:
+    for url in ("/team/", "/team/board/", "/team/flow/", "/team/skills/", "/team/delegation/"):
+        role_matrix(url, {"*": 200})
+
+
+def test_only_the_service_manager_sets_a_level_on_the_delegation_board(
+    role_matrix: RoleMatrix,
+) -> None:
+    role_matrix(
+        "/team/delegation/",
+        {"*": 403, "bob": 302, "ada": 302},
+        method="post",
+        data={"area": "overtime", "level": "6"},
+    )
+    assert Delegation.objects.get(area="overtime").level == 6
+
+
+def test_the_boards_plain_form_moves_a_card(team: Team, dana: User) -> None:
+    card = card_add(team=team, by=dana, title="Check the spindle")
+    client = Client()
+    client.force_login(dana)
+    response = client.post(f"/team/board/cards/{card.pk}/move/", {"to": "doing"})
+    assert response.status_code == 302
+    card.refresh_from_db()
+    assert card.column.key == "doing"
+    page = client.get(f"/team/board/?team={team.pk}").content.decode()
+    assert "Check the spindle" in page
