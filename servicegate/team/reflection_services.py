@@ -8,12 +8,15 @@ from datetime import date as date_type
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from servicegate.core.actors import Actor, as_user
 from servicegate.core.permissions import has_capability
+from servicegate.improvement.services import action_create
 from servicegate.team import selectors
+from servicegate.team.board_services import card_add
 from servicegate.team.choices import (
     FeedbackKind,
     InitiativeRole,
@@ -67,8 +70,36 @@ def retro_create(
             team=team, date=date, went_well=went_well, to_improve=to_improve, created_by=user
         )
         for title, owner in actions:
-            RetroAction.objects.create(retrospective=retro, title=title.strip()[:200], owner=owner)
+            kvp = _kvp_action(retro, title.strip()[:200], owner, user)
+            RetroAction.objects.create(
+                retrospective=retro, title=kvp.title, owner=owner, action_id=kvp.pk
+            )
+            card_add(team=team, by=None, title=kvp.title, action_id=kvp.pk)
     return retro
+
+
+def _kvp_action(retro: Retrospective, title: str, owner: User, user: User) -> Any:
+    """The retro action as an improvement action of the KVP register (source
+    "retrospective"). A KVP lead opens it; otherwise its owner, who took it on in the
+    retrospective (the register lets everyone open the actions they own)."""
+    by = user if has_capability(user, "lead_improvement") or owner.pk == user.pk else owner
+    try:
+        return action_create(
+            by=by,
+            title=title,
+            owner=owner,
+            source="retrospective",
+            description=_("From the retrospective of %(team)s on %(date)s.")
+            % {"team": retro.team.name, "date": retro.date.isoformat()},
+        )
+    except ValidationError as exc:
+        raise TeamRefused(" ".join(exc.messages)) from exc
+    except PermissionDenied as exc:
+        raise TeamRefused(
+            _("%(owner)s may not own an improvement action; choose another owner.")
+            % {"owner": owner.get_username()},
+            status=422,
+        ) from exc
 
 
 # ---------------------------------------------------------------- feedback

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from servicegate.team import views
+from servicegate.team import reflection_views, views
 
 app_name = "team"
 
@@ -11,4 +11,12 @@ urlpatterns = [
     path("flow/", views.flow, name="flow"),
     path("skills/", views.skills, name="skills"),
     path("delegation/", views.delegation, name="delegation"),
+]
+
+urlpatterns += [
+    path("retrospectives/", reflection_views.retros, name="retros"),
+    path("feedback/", reflection_views.feedback, name="feedback"),
+    path("initiatives/", reflection_views.initiatives, name="initiatives"),
+    path("initiatives/<int:pk>/", reflection_views.initiative, name="initiative"),
+    path("knowledge/", reflection_views.knowledge, name="knowledge"),
 ]

@@ -12,7 +12,17 @@ from servicegate.team.models import Delegation, Team
 
 
 def test_every_team_page_is_readable_by_the_staff(role_matrix: RoleMatrix, team: Team) -> None:
-    for url in ("/team/", "/team/board/", "/team/flow/", "/team/skills/", "/team/delegation/"):
+    for url in (
+        "/team/",
+        "/team/board/",
+        "/team/flow/",
+        "/team/skills/",
+        "/team/delegation/",
+        "/team/retrospectives/",
+        "/team/feedback/",
+        "/team/initiatives/",
+        "/team/knowledge/",
+    ):
         role_matrix(url, {"*": 200})
 
 
@@ -38,3 +48,16 @@ def test_the_boards_plain_form_moves_a_card(team: Team, dana: User) -> None:
     assert card.column.key == "doing"
     page = client.get(f"/team/board/?team={team.pk}").content.decode()
     assert "Check the spindle" in page
+
+
+def test_the_feedback_page_shows_a_note_only_to_the_person_and_the_lead(
+    team: Team, dana: User, carol: User, bob: User
+) -> None:
+    from servicegate.team.reflection_services import feedback_create
+
+    feedback_create(person=carol, by=dana, strengths="Explains the machine patiently.")
+    for user, sees in ((carol, True), (dana, True), (bob, False)):
+        client = Client()
+        client.force_login(user)
+        page = client.get("/team/feedback/").content.decode()
+        assert ("Explains the machine patiently." in page) is sees
