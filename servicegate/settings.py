@@ -136,6 +136,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "servicegate.accounts.middleware.UserLanguageMiddleware",
     "servicegate.accounts.middleware.LoginRequiredMiddleware",
+    "servicegate.portal.isolation.PortalIsolationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -174,6 +174,52 @@ def ticket_create(
 ) -> Ticket:
     """Open a ticket (dispatchers and service managers), with its first event and clocks."""
     _require_dispatch(by)
+    return _ticket_open(
+        by=by,
+        title=title,
+        customer_id=customer_id,
+        asset_id=asset_id,
+        priority=priority,
+        kind=kind,
+        channel=channel,
+        opened_at=opened_at,
+        source=source,
+        external_id=external_id,
+        technician_id=technician_id,
+        assignment_group=assignment_group,
+    )
+
+
+def ticket_raise(
+    *, by: Actor, customer_id: int, asset_id: int | None, title: str, priority: str
+) -> Ticket:
+    """A customer contact (``use_portal``) raises an incident for its own organisation.
+
+    The caller (the portal) has checked that ``by`` is a contact of ``customer_id``; the
+    ticket opens now, unassigned, with its clocks, in the dispatcher's queue.
+    """
+    if not has_capability(by, "use_portal"):
+        raise TicketRefused(_("Only customer contacts raise tickets in the portal."), status=403)
+    return _ticket_open(
+        by=by, title=title, customer_id=customer_id, asset_id=asset_id, priority=priority
+    )
+
+
+def _ticket_open(
+    *,
+    by: Actor,
+    title: str,
+    customer_id: int | None,
+    asset_id: int | None = None,
+    priority: str,
+    kind: str = TicketKind.INCIDENT,
+    channel: str = Channel.REMOTE,
+    opened_at: datetime | None = None,
+    source: str = "",
+    external_id: str = "",
+    technician_id: int | None = None,
+    assignment_group: str = "",
+) -> Ticket:
     now = timezone.now()
     opened_at = opened_at or now
     kind = kind_of(kind)
