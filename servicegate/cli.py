@@ -21,6 +21,7 @@ ENGINE_COMMANDS = {
     "simulate": "servicegate.cli_commands.simulate",
     "forecast": "servicegate.cli_commands.forecast",
     "bench": "servicegate.cli_commands.bench",
+    "schedule": "servicegate.cli_commands.schedule",
 }
 # Django commands that run in demo mode (no SECRET_KEY needed, demo users allowed).
 DEMO_COMMANDS = {"demo", "demo_data"}
@@ -75,6 +76,10 @@ COMMAND_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("forecast-db", "forecast of reactive demand from the ticket history"),
             ("feasibility PROMISE_ID", "Gate 1 feasibility of a promise: kept, staff, verdict"),
             ("bench NAME", "benchmarks side by side with peers (sla, queueing, ...)"),
+            (
+                "schedule vrptw FILE",
+                "vehicle routes for a VRPLIB/Solomon file (no database needed)",
+            ),
         ),
     ),
     (

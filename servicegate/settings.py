@@ -316,7 +316,14 @@ LOGGING = {
 # from tickets are told which tickets a write changed, in the write's transaction.
 SERVICEGATE_TICKETS_CHANGED = ["servicegate.measurement.services.clocks_follow"]
 # Tasks the worker enqueues every minute (every worker does; the tasks are idempotent).
-SERVICEGATE_PERIODIC_TASKS = ["servicegate.measurement.notifications.breach_warnings_task"]
+SERVICEGATE_PERIODIC_TASKS = [
+    "servicegate.measurement.notifications.breach_warnings_task",
+    "servicegate.improvement.breaches.breach_findings_task",
+]
+# A breach finding is raised when one cause of a promise reaches this many breaches in a
+# month; one run raises at most SERVICEGATE_BREACH_FINDINGS_PER_RUN of them.
+SERVICEGATE_BREACH_FINDING_THRESHOLD = env_int("SERVICEGATE_BREACH_FINDING_THRESHOLD", 5)
+SERVICEGATE_BREACH_FINDINGS_PER_RUN = env_int("SERVICEGATE_BREACH_FINDINGS_PER_RUN", 20)
 # Items of the personal inbox: functions (user) -> list of items.
 SERVICEGATE_INBOX_SOURCES = [
     "servicegate.promises.inbox.promise_items",
