@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from pydantic import StrictInt
 
 from servicegate.api.pagination import Pagination
 from servicegate.operations.models import Asset, Customer, Ticket
@@ -206,7 +207,7 @@ def portal_comment(request: HttpRequest, ticket_id: int, payload: CommentIn) -> 
 
 
 class FeedbackIn(Schema):
-    score: int
+    score: StrictInt  # "5" or true are no scores
     comment: str = ""
 
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicegate.improvement.models import Finding
 from servicegate.operations.models import Customer, Ticket
 
 
@@ -22,6 +23,16 @@ class CustomerContact(models.Model):
     )
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer")
+    )
+    # The staff member who invited the contact: the customer's feedback findings are
+    # raised in their name (a customer contact may not raise findings itself).
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -156,8 +167,15 @@ class Feedback(models.Model):
         verbose_name=_("given by"),
     )
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
-    # The KVP finding a low score raised (its id; the improvement app owns findings).
-    finding_id = models.PositiveBigIntegerField(_("finding"), null=True, blank=True)
+    # The KVP finding a low score raised.
+    finding = models.ForeignKey(
+        Finding,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("finding"),
+    )
 
     class Meta:
         ordering = ["-given_at", "-id"]

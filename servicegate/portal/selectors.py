@@ -173,6 +173,37 @@ def offers_for(customer: Customer) -> list[Any] | None:
     return list(offers(customer))
 
 
+def finding_reporter(contact_user: User | AnonymousUser) -> User | None:
+    """Who raises the KVP finding of a contact's low feedback: the staff member who
+    invited the contact if they may raise findings, else the first KVP lead."""
+    contact = CustomerContact.objects.select_related("invited_by").filter(
+        user_id=contact_user.pk or 0
+    )
+    inviter = next((c.invited_by for c in contact if c.invited_by is not None), None)
+    if inviter is not None and inviter.is_active and inviter.has_perm("accounts.raise_finding"):
+        return inviter
+    leads = User.objects.filter(
+        Q(is_superuser=True)
+        | Q(
+            groups__permissions__codename="lead_improvement",
+            groups__permissions__content_type__app_label="accounts",
+        ),
+        is_active=True,
+    )
+    return leads.order_by("pk").first()
+
+
+def feedback_promise(ticket: Ticket) -> Promise | None:
+    """The promise a ticket's feedback concerns: its first breached clock's, else its first."""
+    clock = (
+        Clock.objects.filter(ticket=ticket)
+        .select_related("promise__product", "promise__customer")
+        .order_by("-breached", "metric", "promise_id")
+        .first()
+    )
+    return clock.promise if clock is not None else None
+
+
 def invitations_open() -> QuerySet[Invitation]:
     """Invitations not accepted yet, newest first."""
     return Invitation.objects.filter(accepted_at__isnull=True).select_related("customer")

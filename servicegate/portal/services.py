@@ -6,8 +6,8 @@ with a whole sentence when it refuses; nothing is written then.
 
 from __future__ import annotations
 
+import logging
 import secrets
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import PurePath
 from typing import Any
@@ -20,13 +20,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from servicegate.accounts import roles
 from servicegate.accounts.models import hash_token
-from servicegate.core.actors import Actor
+from servicegate.core.actors import Actor, as_user
 from servicegate.core.permissions import has_capability
+from servicegate.improvement.choices import FindingSource, Severity
+from servicegate.improvement.services import finding_create
 from servicegate.operations.choices import TicketStatus
 from servicegate.operations.errors import TicketRefused
 from servicegate.operations.models import Customer, Ticket
@@ -42,6 +43,7 @@ from servicegate.portal.models import (
     TicketComment,
 )
 
+logger = logging.getLogger(__name__)
 INVITATION_DAYS = 7
 #: File types a customer may attach (by extension), and the largest size in bytes.
 ATTACHMENT_TYPES = {
@@ -159,19 +161,26 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
             username=username, email=invitation.email, password=password
         )
         user.groups.add(Group.objects.get(name=roles.CUSTOMER))
-        CustomerContact.objects.create(user=user, customer=locked.customer)
+        CustomerContact.objects.create(
+            user=user, customer=locked.customer, invited_by=locked.created_by
+        )
         locked.accepted_at = timezone.now()
         locked.user = user
         locked.save(update_fields=["accepted_at", "user"])
     return user
 
 
-def contact_link(*, user: User, customer: Customer) -> CustomerContact:
-    """Make ``user`` a customer contact of ``customer`` (the demo and administrators)."""
+def contact_link(*, by: Actor, user: User, customer: Customer) -> CustomerContact:
+    """Make ``user`` a customer contact of ``customer`` (``invite_customers``; the demo)."""
+    if not has_capability(by, "invite_customers"):
+        raise PortalRefused(
+            _("Your role does not allow inviting customer contacts; ask a service manager."),
+            status=403,
+        )
     with transaction.atomic():
         user.groups.add(Group.objects.get(name=roles.CUSTOMER))
         contact, _created = CustomerContact.objects.update_or_create(
-            user=user, defaults={"customer": customer}
+            user=user, defaults={"customer": customer, "invited_by": as_user(by)}
         )
     return contact
 
@@ -269,8 +278,8 @@ def _low_score() -> int:
 def feedback_give(*, by: Actor, ticket_id: int, score: int, comment: str = "") -> Feedback:
     """Score a resolved ticket of the caller's organisation, once (1 = bad .. 5 = very good).
 
-    A score at or below ``SERVICEGATE_PORTAL_LOW_SCORE`` raises a KVP finding through
-    the hooks in ``SERVICEGATE_PORTAL_LOW_FEEDBACK`` in the same transaction.
+    A score at or below ``SERVICEGATE_PORTAL_LOW_SCORE`` (default 2) raises a KVP finding
+    with the source ``customer_feedback`` in the same transaction.
     """
     customer, ticket = _own_ticket(by, ticket_id)
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
@@ -291,7 +300,7 @@ def feedback_give(*, by: Actor, ticket_id: int, score: int, comment: str = "") -
                 given_by=by if isinstance(by, User) else None,
             )
             if score <= _low_score():
-                _raise_findings(feedback)
+                _low_feedback_finding(feedback, ticket, by)
     except IntegrityError:
         raise PortalRefused(
             _("Feedback on ticket %(number)s was given already; thank you.")
@@ -301,12 +310,34 @@ def feedback_give(*, by: Actor, ticket_id: int, score: int, comment: str = "") -
     return feedback
 
 
-def _raise_findings(feedback: Feedback) -> None:
-    hooks: list[Callable[..., Any]] = [
-        import_string(path) for path in getattr(settings, "SERVICEGATE_PORTAL_LOW_FEEDBACK", [])
-    ]
-    for hook in hooks:
-        finding_id = hook(feedback)
-        if finding_id is not None:
-            feedback.finding_id = finding_id
-            feedback.save(update_fields=["finding_id"])
+def _low_feedback_finding(feedback: Feedback, ticket: Ticket, by: Actor) -> None:
+    """Raise the KVP finding of a low score, linked to the ticket, its promise (a breached
+    clock's first) and the customer, in the name of the contact's inviting staff member."""
+    reporter = selectors.finding_reporter(by)
+    if reporter is None:
+        logger.warning("No one may raise the finding of low feedback on %s.", ticket.number)
+        return
+    promise = selectors.feedback_promise(ticket)
+    finding = finding_create(
+        by=reporter,
+        source=FindingSource.CUSTOMER_FEEDBACK,
+        title=_("Customer feedback %(score)s of 5 on ticket %(number)s")
+        % {"score": feedback.score, "number": ticket.number},
+        description=_(
+            "%(customer)s scored ticket %(number)s “%(title)s” %(score)s of 5: %(comment)s"
+        )
+        % {
+            "customer": feedback.customer.name,
+            "number": ticket.number,
+            "title": ticket.title,
+            "score": feedback.score,
+            "comment": feedback.comment or "–",
+        },
+        severity=Severity.HIGH if feedback.score == 1 else Severity.MEDIUM,
+        promise=promise,
+        customer=feedback.customer,
+        asset=ticket.asset,
+        ticket=ticket,
+    )
+    feedback.finding = finding
+    feedback.save(update_fields=["finding"])
