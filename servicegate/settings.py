@@ -329,3 +329,12 @@ SERVICEGATE_INBOX_SOURCES = [
     "servicegate.promises.inbox.promise_items",
     "servicegate.measurement.notifications.inbox_items",
 ]
+
+# The customer portal: a feedback score at or below this raises a KVP finding; the largest
+# attachment a customer may upload; where preventive offers for a customer come from (a
+# function ``(customer) -> offers``, loaded only if its module exists).
+SERVICEGATE_PORTAL_LOW_SCORE = env_int("SERVICEGATE_PORTAL_LOW_SCORE", 2)
+SERVICEGATE_PORTAL_MAX_ATTACHMENT_BYTES = env_int(
+    "SERVICEGATE_PORTAL_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024
+)
+SERVICEGATE_PORTAL_OFFERS = "servicegate.maintenance.selectors.offers_for_customer"

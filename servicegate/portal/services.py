@@ -237,6 +237,7 @@ def portal_ticket_raise(
                 asset_id=asset_id,
                 title=title,
                 priority=TICKET_PRIORITY[PortalPriority(priority)],
+                description=description.strip(),
             )
             user = by if isinstance(by, User) else None
             if description.strip():

@@ -45,6 +45,7 @@ def test_a_ticket_raised_in_the_portal_gets_its_clocks_at_once(
     assert [c["state"] for c in body["clocks"]] == ["running"]
     assert body["clocks"][0]["seconds_left"] > 3 * 3600
     assert body["comments"][0]["body"] == "Since 9:00"
+    assert ticket.changes.get().note == "Since 9:00"  # what the dispatcher reads
     assert body["feedback_given"] is False
 
 
