@@ -136,6 +136,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "servicegate.accounts.middleware.UserLanguageMiddleware",
     "servicegate.accounts.middleware.LoginRequiredMiddleware",
+    "servicegate.portal.isolation.PortalIsolationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -176,6 +177,7 @@ SERVICEGATE_DEMO_STEPS = [
     "servicegate.measurement.demo.build",
     "servicegate.planning.demo.build",
     "servicegate.improvement.demo.build",
+    "servicegate.portal.demo.build",
 ]
 # The dashboard's panels, in the order they show (each ``() -> core.dashboard.Panel``).
 SERVICEGATE_DASHBOARD_PANELS = [
@@ -338,3 +340,12 @@ SERVICEGATE_INBOX_SOURCES = [
     "servicegate.measurement.notifications.inbox_items",
     "servicegate.improvement.inbox.action_items",
 ]
+
+# The customer portal: a feedback score at or below this raises a KVP finding; the largest
+# attachment a customer may upload; where preventive offers for a customer come from (a
+# function ``(customer) -> offers``, loaded only if its module exists).
+SERVICEGATE_PORTAL_LOW_SCORE = env_int("SERVICEGATE_PORTAL_LOW_SCORE", 2)
+SERVICEGATE_PORTAL_MAX_ATTACHMENT_BYTES = env_int(
+    "SERVICEGATE_PORTAL_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024
+)
+SERVICEGATE_PORTAL_OFFERS = "servicegate.maintenance.selectors.offers_for_customer"
