@@ -245,20 +245,48 @@ def work_order_create(
     return ticket
 
 
+def ticket_raise(
+    *,
+    by: Actor,
+    customer_id: int,
+    asset_id: int | None,
+    title: str,
+    priority: str,
+    description: str = "",
+) -> Ticket:
+    """A customer contact (``use_portal``) raises an incident for its own organisation.
+
+    The caller (the portal) has checked that ``by`` is a contact of ``customer_id``; the
+    ticket opens now, unassigned, with its clocks, in the dispatcher's queue; the
+    customer's description is the note of its creation.
+    """
+    if not has_capability(by, "use_portal"):
+        raise TicketRefused(_("Only customer contacts raise tickets in the portal."), status=403)
+    return _ticket_open(
+        by=by,
+        title=title,
+        customer_id=customer_id,
+        asset_id=asset_id,
+        priority=priority,
+        note=description,
+    )
+
+
 def _ticket_open(
     *,
     by: Actor,
     title: str,
     customer_id: int | None,
-    asset_id: int | None,
+    asset_id: int | None = None,
     priority: str,
-    kind: str,
-    channel: str,
-    opened_at: datetime | None,
-    source: str,
-    external_id: str,
-    technician_id: int | None,
-    assignment_group: str,
+    kind: str = TicketKind.INCIDENT,
+    channel: str = Channel.REMOTE,
+    opened_at: datetime | None = None,
+    source: str = "",
+    external_id: str = "",
+    technician_id: int | None = None,
+    assignment_group: str = "",
+    note: str = "",
 ) -> Ticket:
     now = timezone.now()
     opened_at = opened_at or now
@@ -301,7 +329,11 @@ def _ticket_open(
             ticket.save(update_fields=["status"])
             _event(ticket, at=opened_at, status=TicketStatus.ASSIGNED, seq=2)
         TicketChange.objects.create(
-            ticket=ticket, by=user_of(by), action=TicketChange.Action.CREATED, changes={}
+            ticket=ticket,
+            by=user_of(by),
+            action=TicketChange.Action.CREATED,
+            changes={},
+            note=note,
         )
         tickets_changed([ticket.pk])
     return ticket
