@@ -34,6 +34,7 @@ from servicegate.maintenance.models import (
     Trigger,
 )
 from servicegate.maintenance.offers import customer_offers
+from servicegate.maintenance.remaining_life import covered_fits, dues
 from servicegate.operations.choices import Channel
 from servicegate.operations.models import Asset, Customer, Ticket
 from servicegate.operations.ticket_services import work_order_create
@@ -352,6 +353,13 @@ def _check_trigger(spec: dict[str, Any]) -> None:
         raise MaintenanceRefused(_("A usage or condition trigger names its counter."))
     if kind == TriggerKind.CONDITION and spec.get("threshold") is None:
         raise MaintenanceRefused(_("A condition trigger needs a threshold."))
+    if kind == TriggerKind.REMAINING_LIFE and not (spec.get("threshold") or 0) > 0:
+        raise MaintenanceRefused(
+            _(
+                "A remaining-life trigger needs a threshold: the days of life left that"
+                " call a visit."
+            )
+        )
 
 
 def plan_generate(
@@ -360,7 +368,9 @@ def plan_generate(
     """Order the plan's work ahead; returns how many work orders were opened.
 
     Time triggers order every visit of the plan's period at once (the dates are known);
-    usage triggers order the visits the counter's rate projects within ``horizon_days``.
+    usage triggers order the visits the counter's rate projects within ``horizon_days``,
+    remaining-life triggers the parts whose expected remaining life drops below their
+    threshold within it.
     Occurrences already ordered are skipped, so running it again orders nothing twice.
     """
     _require(by, "sell_preventive", _("Your role does not allow ordering preventive work."))
@@ -370,9 +380,44 @@ def plan_generate(
     assets = list(plan.assets.all())
     created = 0
     for trigger in plan.triggers.all():
+        if trigger.kind == TriggerKind.REMAINING_LIFE:
+            created += _order_remaining_life(
+                by=by,
+                plan=plan,
+                trigger=trigger,
+                assets=assets,
+                today=today,
+                horizon_days=horizon_days,
+            )
+            continue
         for asset in assets:
             wanted = _occurrences(plan, trigger, asset, today, horizon_days)
             created += _order(by=by, plan=plan, trigger=trigger, asset=asset, wanted=wanted)
+    return created
+
+
+def _order_remaining_life(
+    *,
+    by: Actor,
+    plan: PreventivePlan,
+    trigger: Trigger,
+    assets: list[Asset],
+    today: date,
+    horizon_days: int,
+) -> int:
+    """Order a visit for each covered wear part whose median remaining life drops below
+    ``threshold`` days within the horizon (once per part's life)."""
+    now = timezone.now()
+    fits = covered_fits(plan, now=now)
+    end = min(plan.ends_on, today + timedelta(days=horizon_days))
+    created = 0
+    for asset in assets:
+        wanted = [
+            Occurrence(f"r{d.component.pk}-{d.life}", max(d.due_on, plan.starts_on))
+            for d in dues(asset, fits, threshold=trigger.threshold or 0.0, now=now)
+            if d.due_on < end
+        ]
+        created += _order(by=by, plan=plan, trigger=trigger, asset=asset, wanted=wanted)
     return created
 
 
