@@ -80,6 +80,7 @@ COMMAND_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("feasibility PROMISE_ID", "Gate 1 feasibility of a promise: kept, staff, verdict"),
             ("bench NAME", "benchmarks side by side with peers (sla, queueing, ...)"),
             ("maintenance-backtest", "fit component lives before a cutoff, predict after it"),
+            ("plans-order", "order preventive plans' work ahead, end finished plans (daily)"),
             (
                 "schedule vrptw FILE",
                 "vehicle routes for a VRPLIB/Solomon file (no database needed)",

@@ -36,6 +36,7 @@ from servicegate.maintenance.models import (
 from servicegate.maintenance.offers import customer_offers
 from servicegate.maintenance.remaining_life import covered_fits, dues
 from servicegate.operations.choices import Channel
+from servicegate.operations.errors import TicketRefused
 from servicegate.operations.models import Asset, Customer, Ticket
 from servicegate.operations.ticket_services import work_order_create
 
@@ -394,6 +395,40 @@ def plan_generate(
             wanted = _occurrences(plan, trigger, asset, today, horizon_days)
             created += _order(by=by, plan=plan, trigger=trigger, asset=asset, wanted=wanted)
     return created
+
+
+@dataclass(frozen=True)
+class OrderRun:
+    """What a run over all plans did: plans looked at, work orders opened, plans ended,
+    and the plans whose seller may no longer order (with the sentence)."""
+
+    plans: int
+    work_orders: int
+    ended: int
+    refused: list[tuple[PreventivePlan, str]]
+
+
+def plans_order(*, today: date, horizon_days: int = HORIZON_DAYS) -> OrderRun:
+    """Order ahead for every active plan, in the name of who sold it (a plan orders its
+    own visits), and end the plans whose period is over. Run daily; idempotent."""
+    active = PreventivePlan.objects.filter(status=PlanStatus.ACTIVE).select_related(
+        "created_by", "product", "customer"
+    )
+    opened = ended = 0
+    refused: list[tuple[PreventivePlan, str]] = []
+    plans = list(active)
+    for plan in plans:
+        if plan.ends_on <= today:
+            PreventivePlan.objects.filter(pk=plan.pk).update(status=PlanStatus.ENDED)
+            ended += 1
+            continue
+        try:
+            opened += plan_generate(
+                plan=plan, by=plan.created_by, today=today, horizon_days=horizon_days
+            )
+        except TicketRefused as error:
+            refused.append((plan, str(error)))
+    return OrderRun(plans=len(plans), work_orders=opened, ended=ended, refused=refused)
 
 
 def _order_remaining_life(
