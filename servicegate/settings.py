@@ -342,6 +342,7 @@ SERVICEGATE_INBOX_SOURCES = [
     "servicegate.promises.inbox.promise_items",
     "servicegate.measurement.notifications.inbox_items",
     "servicegate.improvement.inbox.action_items",
+    "servicegate.maintenance.inbox.condition_alarm_items",
 ]
 
 # The customer portal: a feedback score at or below this raises a KVP finding; the largest
@@ -351,4 +352,4 @@ SERVICEGATE_PORTAL_LOW_SCORE = env_int("SERVICEGATE_PORTAL_LOW_SCORE", 2)
 SERVICEGATE_PORTAL_MAX_ATTACHMENT_BYTES = env_int(
     "SERVICEGATE_PORTAL_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024
 )
-SERVICEGATE_PORTAL_OFFERS = "servicegate.maintenance.selectors.offers_for_customer"
+SERVICEGATE_PORTAL_OFFERS = "servicegate.maintenance.offers.offers_for_customer"
