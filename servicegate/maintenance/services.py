@@ -89,7 +89,8 @@ def life_event_record(
     kind: str,
     ticket: Ticket | None = None,
 ) -> LifeEvent:
-    """Record that ``component`` of ``asset`` failed or was replaced before failing."""
+    """Record that ``component`` of ``asset`` failed or was replaced before failing,
+    optionally with the (reactive) ticket that reported the failure; idempotent."""
     _require(by, "manage_installed_base", _("Your role does not allow recording failures."))
     if kind not in LifeEventKind.values:
         raise MaintenanceRefused(
@@ -99,6 +100,15 @@ def life_event_record(
         raise MaintenanceRefused(
             _("%(component)s is no part of %(model)s; pick a component of the asset's model.")
             % {"component": component, "model": asset.product_model}
+        )
+    if ticket is not None and ticket.asset_id != asset.pk:
+        raise MaintenanceRefused(
+            _("Ticket %(number)s is about another asset; name the ticket of this failure.")
+            % {"number": ticket.number}
+        )
+    if at > timezone.now() + FUTURE_SLACK:
+        raise MaintenanceRefused(
+            _("%(at)s lies in the future; send the time it happened.") % {"at": at.isoformat()}
         )
     with transaction.atomic():
         event, _created = LifeEvent.objects.get_or_create(
