@@ -11,9 +11,9 @@ Model
   degradation, so early cycles all get the same ceiling (Heimes 2008; the usual
   choice on C-MAPSS).
 * **Features** per cycle, from the sensors that vary (constant channels are dropped
-  on the training data): the value, trailing means over 5, 10, 20 and 30 cycles,
-  exponentially weighted means, the trailing standard deviation and the least-squares
-  slope over the last 20 cycles, and the cycle number.
+  on the training data): the value, trailing means over 5, 10, 20, 30 and 50 cycles,
+  exponentially weighted means (spans 10, 30, 60), the least-squares slope and the
+  standard deviation over the last 20 and the last 50 cycles, and the cycle number.
 * **Regressor**: scikit-learn's histogram gradient boosting (seeded), trained on
   every cycle of every training unit; the estimate at a test unit's last cycle is its
   prediction, clipped to ``[0, 125]``.
@@ -51,9 +51,9 @@ FloatArray = NDArray[np.float64]
 COLUMNS = 26
 SENSORS = 21
 RUL_CEILING = 125.0
-MEAN_WINDOWS = (5, 10, 20, 30)
-EWM_SPANS = (10, 30)
-SLOPE_WINDOW = 20
+MEAN_WINDOWS = (5, 10, 20, 30, 50)
+EWM_SPANS = (10, 30, 60)
+SLOPE_WINDOWS = (20, 50)
 
 
 @dataclass(frozen=True)
@@ -231,8 +231,9 @@ def _features(
     parts = [values]
     parts += [_trailing(values, starts, w) for w in MEAN_WINDOWS]
     parts += [_ewm(values, starts, s) for s in EWM_SPANS]
-    slope, std = _trailing_slope_and_std(values, starts, SLOPE_WINDOW)
-    parts += [slope, std, data.cycles[:, None].astype(float)]
+    for window in SLOPE_WINDOWS:
+        parts += list(_trailing_slope_and_std(values, starts, window))
+    parts.append(data.cycles[:, None].astype(float))
     return np.hstack(parts)
 
 

@@ -107,7 +107,7 @@ def test_fd001_rmse_beats_the_baseline(shared_data: Path) -> None:
     predicted = rul.predict_rul(model, rul.read_cmapss(folder / "test_FD001.txt"))
     error = rul.rmse(predicted, rul.read_true_rul(folder / "RUL_FD001.txt"))
     assert error < BASELINE_RMSE
-    assert error <= 15.0
+    assert error <= 13.5  # 12.748 with scikit-learn 1.9
 
 
 # --- the CLI ------------------------------------------------------------------------------------
