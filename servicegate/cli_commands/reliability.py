@@ -143,7 +143,7 @@ def rul_command(args: argparse.Namespace) -> int:
     train = rul.read_cmapss(args.train)
     test = rul.read_cmapss(args.test)
     truth = None if args.truth is None else rul.read_true_rul(args.truth)
-    model = rul.fit_rul_model(train, seed=args.seed, threads=args.threads)
+    model = rul.fit_rul_model(train, seed=args.seed, threads=args.threads, rounds=args.rounds)
     predictions = rul.predict_rul(model, test)
     payload: dict[str, Any] = {"predictions": [round(float(p), 3) for p in predictions]}
     if truth is not None:
@@ -197,5 +197,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--truth", help="true remaining lives (RUL_FD001.txt): also print the RMSE")
     p.add_argument("--seed", type=int, default=0, help="random seed of the model (default 0)")
     p.add_argument("--threads", type=int, help="CPU threads for the fit (default: all)")
+    p.add_argument("--rounds", type=int, default=300, help="boosting rounds (default 300)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=rul_command)

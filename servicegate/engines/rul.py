@@ -246,16 +246,26 @@ def training_targets(data: CmapssData, ceiling: float = RUL_CEILING) -> FloatArr
 
 
 def fit_rul_model(
-    train: CmapssData, *, seed: int = 0, ceiling: float = RUL_CEILING, threads: int | None = None
+    train: CmapssData,
+    *,
+    seed: int = 0,
+    ceiling: float = RUL_CEILING,
+    threads: int | None = None,
+    rounds: int = 300,
 ) -> RulModel:
     """Fit the gradient-boosting RUL model on run-to-failure histories.
 
     ``threads`` caps the OpenMP threads of the fit (all cores when ``None``); on a
-    busy machine one or two threads are much faster than too many.
+    busy machine one or two threads are much faster than too many. ``rounds`` is the
+    number of boosting rounds (trees).
     """
     from sklearn.ensemble import HistGradientBoostingRegressor  # type: ignore[import-untyped]
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
+    if rounds < 1:
+        raise ReliabilityDataError(
+            f"The number of boosting rounds must be at least 1; got {rounds}."
+        )
     if train.unit_ids.size < 2:
         raise ReliabilityDataError(
             "The training data need the histories of at least 2 units run to failure."
@@ -269,7 +279,7 @@ def fit_rul_model(
     regressor = HistGradientBoostingRegressor(
         loss="squared_error",
         learning_rate=0.05,
-        max_iter=300,
+        max_iter=rounds,
         max_leaf_nodes=31,
         min_samples_leaf=40,
         l2_regularization=1.0,

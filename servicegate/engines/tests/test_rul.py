@@ -18,8 +18,8 @@ BASELINE_RMSE = 20.8
 
 
 def synthetic_cmapss(units: int, *, seed: int, cut: bool = False) -> tuple[str, list[int]]:
-    """Engines that wear out: 5 sensors drift exponentially towards failure, the rest are
-    constant or noise. ``cut`` stops each unit early and returns the true RULs."""
+    """Engines that wear out: 5 sensors drift exponentially towards failure, 3 are noise,
+    the rest constant. ``cut`` stops each unit early and returns the true RULs."""
     rng = np.random.default_rng(seed)
     lines, remaining = [], []
     for unit in range(1, units + 1):
@@ -30,9 +30,10 @@ def synthetic_cmapss(units: int, *, seed: int, cut: bool = False) -> tuple[str, 
             wear = np.exp(4.0 * cycle / life) / np.exp(4.0)
             settings = rng.normal(0, 0.002, size=3)
             sensors = np.r_[
-                518.67 + 0 * wear,  # constant channel
+                518.67,  # constant channel
                 640 + 5 * wear + rng.normal(0, 0.4, size=5),
-                rng.normal(100, 1, size=15),
+                rng.normal(100, 1, size=3),
+                np.full(12, 100.0),  # more constant channels
             ]
             values = [unit, cycle, *settings, *sensors]
             lines.append(" ".join(f"{v:.4f}" if i > 1 else str(v) for i, v in enumerate(values)))
@@ -84,8 +85,8 @@ def test_rmse_needs_one_prediction_per_unit() -> None:
 def test_the_model_learns_the_wear_of_synthetic_engines() -> None:
     train_text, _ = synthetic_cmapss(30, seed=2)
     test_text, truth = synthetic_cmapss(20, seed=3, cut=True)
-    model = rul.fit_rul_model(rul.parse_cmapss(train_text), seed=0, threads=1)
-    assert 0 not in model.channels  # the constant sensor is dropped
+    model = rul.fit_rul_model(rul.parse_cmapss(train_text), seed=0, threads=1, rounds=60)
+    assert model.channels.tolist() == list(range(1, 9))  # the constant sensors are dropped
     predicted = rul.predict_rul(model, rul.parse_cmapss(test_text))
     actual = np.minimum(np.asarray(truth, dtype=float), rul.RUL_CEILING)
     assert predicted.shape == (20,)
@@ -98,6 +99,8 @@ def test_training_needs_two_units() -> None:
     text, _ = synthetic_cmapss(1, seed=4)
     with pytest.raises(ReliabilityDataError, match="at least 2 units"):
         rul.fit_rul_model(rul.parse_cmapss(text))
+    with pytest.raises(ReliabilityDataError, match="boosting rounds must be at least 1"):
+        rul.fit_rul_model(rul.parse_cmapss(text), rounds=0)
 
 
 def test_fd001_rmse_beats_the_baseline(shared_data: Path) -> None:
@@ -122,7 +125,7 @@ def test_cli_prints_one_prediction_per_test_unit(
     (tmp_path / "test.txt").write_text(test_text)
     (tmp_path / "rul.txt").write_text("\n".join(str(t) for t in truth) + "\n")
     argv = ["reliability", "rul", "--format", "cmapss", "--train", str(tmp_path / "train.txt")]
-    argv += ["--test", str(tmp_path / "test.txt"), "--threads", "1"]
+    argv += ["--test", str(tmp_path / "test.txt"), "--threads", "1", "--rounds", "20"]
     assert main([*argv, "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert len(payload["predictions"]) == 7 and "rmse" not in payload
