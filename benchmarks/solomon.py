@@ -117,6 +117,9 @@ def solve_ortools(
         early = int(np.ceil(instance.ready[node] * scale))
         late = int(np.floor(instance.due[node] * scale))
         clock.CumulVar(manager.NodeToIndex(node)).SetRange(early, late)
+        # a customer may be left out at a prohibitive cost, so a first solution always
+        # exists; a route set that leaves one out fails the constraint check
+        routing.AddDisjunction([manager.NodeToIndex(node)], 10**12)
     demand = routing.RegisterUnaryTransitVector(instance.demand.tolist())
     routing.AddDimensionWithVehicleCapacity(
         demand, 0, [instance.capacity] * instance.vehicles, True, "load"
