@@ -112,3 +112,5 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 ROLES: tuple[str, ...] = tuple(ROLE_LABELS)
+# The roles of the service organisation itself: everyone but customer contacts.
+STAFF_ROLES: tuple[str, ...] = tuple(role for role in ROLES if role != CUSTOMER)

@@ -34,7 +34,7 @@ def login(page: Any, base: str, username: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("role", roles.ROLES)
+@pytest.mark.parametrize("role", roles.STAFF_ROLES)
 def test_each_role_logs_in_and_opens_every_area(
     page: Any, live_server: Any, screenshot_dir: Path, role: str
 ) -> None:

@@ -8,13 +8,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from servicegate.accounts.roles import CUSTOMER, ROLE_LABELS
+from servicegate.accounts.roles import ROLE_LABELS, STAFF_ROLES
 from servicegate.promises.choices import Answer, Decision, Department, EvidenceKind
 from servicegate.promises.gate_texts import localised
 from servicegate.promises.models.promise import Contract, Promise
 
 # A gate is decided inside the organisation: customer contacts own no gate.
-ROLE_CHOICES = [(key, label) for key, label in ROLE_LABELS.items() if key != CUSTOMER]
+ROLE_CHOICES = [(key, ROLE_LABELS[key]) for key in STAFF_ROLES]
 
 
 class GateDefinition(models.Model):
