@@ -134,7 +134,7 @@ def replay_terms(promise: Promise, overrides: Overrides) -> Terms:
         raise ReplayError(
             _(
                 "Only clocked promises (first response, resolution, update interval, "
-                "preventive visit on time) can be replayed; a %(metric)s promise has no clock."
+                "preventive visit on time) can be replayed; “%(metric)s” has no clock."
             )
             % {"metric": promise.get_metric_display()}
         )
