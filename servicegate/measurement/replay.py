@@ -177,6 +177,14 @@ def replay_window(
             _("The window ends on %(end)s, after today (%(today)s); end it today or earlier.")
             % {"end": last, "today": today}
         )
+    if last < begins:
+        raise ReplayError(
+            _(
+                "The window ends on %(end)s, before the ticket history, which begins on "
+                "%(first)s; end it on or after that day."
+            )
+            % {"end": last, "first": begins}
+        )
     if start is None:
         start = max(last - timedelta(days=DEFAULT_DAYS - 1), begins)
     elif start < begins:
