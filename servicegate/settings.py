@@ -331,4 +331,5 @@ SERVICEGATE_INBOX_SOURCES = [
     "servicegate.promises.inbox.promise_items",
     "servicegate.measurement.notifications.inbox_items",
     "servicegate.improvement.inbox.action_items",
+    "servicegate.improvement.inbox.g4_recommendation_items",
 ]

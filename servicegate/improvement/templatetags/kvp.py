@@ -1,0 +1,24 @@
+"""``{% g4_recommendation promise %}``: the KVP panel of a G4 review (the recommendation
+back to Sales, the findings and actions of the promise, the review pack), so the
+promises templates show it without the promises app importing this one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from servicegate.improvement.recommendation import recommendation_for
+from servicegate.improvement.selectors import ActionFilter, FindingFilter, action_list, finding_list
+
+register = template.Library()
+
+
+@register.inclusion_tag("improvement/_g4_panel.html")
+def g4_recommendation(promise: Any) -> dict[str, Any]:
+    return {
+        "promise": promise,
+        "recommendation": recommendation_for(promise),
+        "findings": list(finding_list(FindingFilter(promise=promise.pk))[:10]),
+        "actions": list(action_list(ActionFilter(promise=promise.pk))[:10]),
+    }
