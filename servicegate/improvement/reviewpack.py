@@ -31,8 +31,8 @@ def _trend_chart(promise: Promise) -> tuple[str, list[Any]]:
     level = float(promise.attainment_percent)
     series: list[tuple[str, list[float | None]]] = [
         (_("Attainment"), [100 * a.rate if a.rate is not None else None for a in points]),
-        (_("95 % interval, low"), [100 * a.ci_low if a.n else None for a in points]),
-        (_("95 % interval, high"), [100 * a.ci_high if a.n else None for a in points]),
+        (_("lower bound (95 %)"), [100 * a.ci_low if a.n else None for a in points]),
+        (_("upper bound (95 %)"), [100 * a.ci_high if a.n else None for a in points]),
         (_("Promised level"), [level for _p in points]),  # a constant line
     ]
     svg = str(
