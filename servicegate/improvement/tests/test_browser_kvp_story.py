@@ -29,7 +29,7 @@ def page(request: Any, browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(locale=request.param, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.locale = request.param  # type: ignore[attr-defined]
+    page.locale = request.param
     yield page
     context.close()
 
