@@ -64,7 +64,8 @@ def finding_view(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required("raise_finding")
 def finding_new(request: HttpRequest) -> HttpResponse:
     """Raise a finding (a repeated one leads to the finding already open)."""
-    initial = {k: request.GET[k] for k in ("promise", "customer", "source") if k in request.GET}
+    keys = ("promise", "customer", "source", "ticket")
+    initial = {k: request.GET[k] for k in keys if k in request.GET}
     form = FindingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -22,3 +22,20 @@ def g4_recommendation(promise: Any) -> dict[str, Any]:
         "findings": list(finding_list(FindingFilter(promise=promise.pk))[:10]),
         "actions": list(action_list(ActionFilter(promise=promise.pk))[:10]),
     }
+
+
+@register.inclusion_tag("improvement/_kvp_links.html", takes_context=True)
+def kvp_links(context: dict[str, Any], promise: Any = None, ticket: Any = None) -> dict[str, Any]:
+    """The findings of a promise or ticket with a link to raise one (two queries)."""
+    from servicegate.improvement.models import Finding
+
+    findings = (
+        Finding.objects.filter(promise=promise)
+        if promise
+        else Finding.objects.filter(ticket=ticket)
+    )
+    return {
+        "perms": context.get("perms"),
+        "findings": list(findings.order_by("-created_at")[:10]),
+        "query": f"promise={promise.pk}" if promise else f"ticket={ticket.pk}",
+    }

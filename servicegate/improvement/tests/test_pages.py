@@ -117,3 +117,21 @@ def test_the_register_speaks_german(carol: User, bob: User) -> None:
     detail = client.get(f"/improvement/actions/{action.pk}/", HTTP_ACCEPT_LANGUAGE="de")
     assert "Weiter nach „Do“" in detail.content.decode()
     assert finding.title in page
+
+
+def test_promise_and_ticket_pages_link_to_their_findings(
+    bob: User, carol: User, promise: Promise, resolved_ticket: Any
+) -> None:
+    ticket = resolved_ticket(timezone.now() - timedelta(days=1), 2)
+    client = login(bob)
+    page = client.get(f"/operations/tickets/{ticket.pk}/").content.decode()
+    assert f"/improvement/findings/new/?ticket={ticket.pk}" in page
+    client.post(
+        "/improvement/findings/new/",
+        {"source": "technician", "title": "Wrong part", "severity": "medium", "ticket": ticket.pk},
+    )
+    finding = Finding.objects.get()
+    assert finding.ticket == ticket and finding.customer == ticket.customer
+    assert "Wrong part" in client.get(f"/operations/tickets/{ticket.pk}/").content.decode()
+    finding_create(by=carol, source="technician", title="Queue long", promise=promise)
+    assert "Queue long" in client.get(f"/promises/{promise.pk}/").content.decode()
