@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,8 +62,22 @@ class Recommendation:
         }
 
 
+#: How long a computed staffing figure is reused (the feasibility engine takes seconds).
+STAFFING_CACHE_SECONDS = 600
+
+
 def staffing(promise: Promise) -> tuple[int | None, int | None]:
-    """(staff needed, staff available) from the feasibility engine, or (None, None)."""
+    """(staff needed, staff available) from the feasibility engine, or (None, None);
+    a computed figure is cached for ``STAFFING_CACHE_SECONDS`` per promise as last saved."""
+    key = f"kvp:staffing:{promise.pk}:{promise.version}:{promise.updated_at.timestamp()}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _staffing(promise)
+        cache.set(key, cached, STAFFING_CACHE_SECONDS)
+    return cached[0], cached[1]
+
+
+def _staffing(promise: Promise) -> tuple[int | None, int | None]:
     from servicegate.planning.feasibility import promise_feasibility
     from servicegate.planning.selectors import latest_result
 

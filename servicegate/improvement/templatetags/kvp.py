@@ -39,3 +39,11 @@ def kvp_links(context: dict[str, Any], promise: Any = None, ticket: Any = None) 
         "findings": list(findings.order_by("-created_at")[:10]),
         "query": f"promise={promise.pk}" if promise else f"ticket={ticket.pk}",
     }
+
+
+@register.filter
+def breach_cause(code: str) -> str:
+    """The label of a breach cause code in the reader's language ("–" for none)."""
+    from servicegate.measurement.choices import BreachCause
+
+    return str(BreachCause(code).label) if code in BreachCause.values and code else "–"
