@@ -176,6 +176,7 @@ SERVICEGATE_DEMO_STEPS = [
     "servicegate.operations.demo.tickets.build",
     "servicegate.measurement.demo.build",
     "servicegate.planning.demo.build",
+    "servicegate.maintenance.demo.build",
     "servicegate.improvement.demo.build",
     "servicegate.portal.demo.build",
 ]
@@ -189,6 +190,8 @@ SERVICEGATE_DASHBOARD_PANELS = [
     "servicegate.improvement.dashboard.open_findings",
     "servicegate.improvement.dashboard.running_actions",
     "servicegate.team.dashboard.cards_in_progress",
+    "servicegate.maintenance.dashboard.active_plans",
+    "servicegate.maintenance.dashboard.condition_alarms",
 ]
 # Personal sections below the figures: functions (user) -> Panel.
 SERVICEGATE_DASHBOARD_SECTIONS = ["servicegate.inbox.dashboard.inbox_section"]
