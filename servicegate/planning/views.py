@@ -10,6 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from servicegate.core.permissions import capability_required, has_capability
 from servicegate.engines.queueing import PlanningInputError
+from servicegate.measurement.forms import ReplayForm
+from servicegate.measurement.rules import METRIC_KINDS as CLOCKED_METRICS
 from servicegate.planning.capacity import capacity_plan, teams
 from servicegate.planning.charts import (
     bar_width,
@@ -107,7 +109,7 @@ def _panel(request: HttpRequest, promise: Promise, **extra: Any) -> HttpResponse
     else:
         try:
             report = feasibility_report(promise)
-            figures = panel_figures(report.assessment.to_dict(), report.inputs.to_dict())
+            figures = panel_figures(report.result_dict(), report.inputs.to_dict())
         except PlanningInputError as exc:
             error = str(exc)
     review = open_g1_review(promise)
@@ -123,6 +125,9 @@ def _panel(request: HttpRequest, promise: Promise, **extra: Any) -> HttpResponse
         "overlaps": list(overlapping(promise)),
         "can_attach": can_attach and promise.made_by_id != request.user.pk,
         "form": extra.pop("form", None) or FeasibilityForm(),
+        "whatif_form": ReplayForm(initial=ReplayForm.initial_of(promise))
+        if promise.metric in CLOCKED_METRICS
+        else None,
         **extra,
     }
     if request.htmx:  # type: ignore[attr-defined]
