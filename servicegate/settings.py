@@ -190,6 +190,7 @@ SERVICEGATE_DASHBOARD_PANELS = [
     "servicegate.improvement.dashboard.open_findings",
     "servicegate.improvement.dashboard.running_actions",
     "servicegate.team.dashboard.cards_in_progress",
+    "servicegate.scheduling.dashboard.visits_today",
 ]
 # Personal sections below the figures: functions (user) -> Panel.
 SERVICEGATE_DASHBOARD_SECTIONS = ["servicegate.inbox.dashboard.inbox_section"]

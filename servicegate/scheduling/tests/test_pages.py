@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
@@ -115,3 +116,25 @@ def test_the_day_page_reads_in_a_fixed_number_of_queries(
     client = _login(dana)
     with django_assert_max_num_queries(16):
         assert client.get(f"/scheduling/?date={day.isoformat()}").status_code == 200
+
+
+def test_the_dashboard_counts_todays_visits(
+    technician: Callable[..., Technician],
+    work_order: Callable[..., Ticket],
+    dana: User,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
+    from django.utils import timezone
+
+    from servicegate.scheduling.dashboard import visits_today
+    from servicegate.scheduling.tests.conftest import at
+
+    today = timezone.localdate()
+    if today.weekday() >= 5:
+        pytest.skip("The office calendar is closed on weekends, so today has no visits.")
+    technician("A", "München")
+    work_order("Freising", today, 0, 24, 30)
+    plan = day_plan_create(day=today, by=dana, now=at(today, 0))
+    with django_assert_max_num_queries(1):
+        panel = visits_today()
+    assert panel.context["value"] == plan.visits.count() == 1
