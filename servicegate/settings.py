@@ -179,6 +179,7 @@ SERVICEGATE_DEMO_STEPS = [
     "servicegate.maintenance.demo.build",
     "servicegate.improvement.demo.build",
     "servicegate.portal.demo.build",
+    "servicegate.scheduling.demo.build",
 ]
 # The dashboard's panels, in the order they show (each ``() -> core.dashboard.Panel``).
 SERVICEGATE_DASHBOARD_PANELS = [
@@ -192,6 +193,7 @@ SERVICEGATE_DASHBOARD_PANELS = [
     "servicegate.team.dashboard.cards_in_progress",
     "servicegate.maintenance.dashboard.active_plans",
     "servicegate.maintenance.dashboard.condition_alarms",
+    "servicegate.scheduling.dashboard.visits_today",
 ]
 # Personal sections below the figures: functions (user) -> Panel.
 SERVICEGATE_DASHBOARD_SECTIONS = ["servicegate.inbox.dashboard.inbox_section"]
