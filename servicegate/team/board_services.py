@@ -54,16 +54,20 @@ def card_add(
     ticket: Ticket | None = None,
     action_id: int | None = None,
     at: datetime | None = None,
+    follow_item: bool = True,
 ) -> Card:
     """Put a ticket (or an improvement action) on ``team``'s board, in the column of the
     ticket's status (the first column otherwise). ``by`` None: the system (an item
-    arriving); otherwise ``work_tickets`` or ``manage_team``."""
+    arriving); otherwise ``work_tickets`` or ``manage_team``. ``follow_item`` False
+    starts in the first column whatever the item's status (replaying history)."""
     user = None if by is None else _require_mover(by)
     columns = list(team.columns.order_by("order", "pk"))
     if not columns:
         raise TeamRefused(_("The team's board has no columns yet; add columns first."), status=409)
     at = at or (ticket.opened_at if ticket is not None else timezone.now())
-    column = (column_for_status(columns, ticket.status) if ticket else None) or columns[0]
+    column = (column_for_status(columns, ticket.status) if ticket and follow_item else None) or (
+        columns[0]
+    )
     with transaction.atomic():
         if ticket is not None and Card.objects.filter(ticket=ticket).exists():
             raise TeamRefused(_("This ticket is on a board already."), status=409)
@@ -98,6 +102,7 @@ def card_move(
     by: Actor,
     override_reason: str = "",
     at: datetime | None = None,
+    follow_item: bool = True,
 ) -> Card:
     """Move ``card`` to the column with key ``to`` of its board.
 
@@ -106,6 +111,7 @@ def card_move(
     board). When the column stands for item statuses the card's ticket does not have,
     the ticket's status is recorded too (through operations, which may refuse: a
     technician records statuses only on their own tickets), so card and item agree.
+    ``follow_item`` False leaves the item alone (replaying a board's history).
     """
     user = _require_mover(by)
     reason = override_reason.strip()
@@ -135,7 +141,8 @@ def card_move(
         over_limit = target.wip_limit is not None and in_target >= target.wip_limit
         _place(card, target, at=at, by=user, reason=reason if over_limit else "")
         ticket = card.ticket
-        if ticket is not None and target.statuses and ticket.status not in target.statuses:
+        stale = ticket is not None and target.statuses and ticket.status not in target.statuses
+        if follow_item and ticket is not None and stale:
             try:
                 ticket_event_append(ticket=ticket, by=user, status=target.statuses[0], at=at)
             except TicketRefused as exc:
