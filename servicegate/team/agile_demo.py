@@ -149,7 +149,7 @@ def _board(ctx: DemoContext, team: Team, lead: User, techs: list[Technician], no
     open_tickets = Ticket.objects.filter(technician__in=techs).exclude(
         status__in=[TicketStatus.RESOLVED, TicketStatus.CLOSED, TicketStatus.CANCELLED]
     )
-    for ticket in open_tickets.order_by("opened_at")[:20]:
+    for ticket in open_tickets.order_by("opened_at")[:8]:
         if not Card.objects.filter(ticket=ticket).exists():
             card_add(
                 team=team, by=lead, title=f"{ticket.number} {ticket.title}".strip(), ticket=ticket

@@ -10,7 +10,9 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from servicegate.core.actors import Actor, as_user
 from servicegate.core.permissions import has_capability
@@ -33,11 +35,18 @@ from servicegate.team.models import (
 )
 
 #: The columns a new board starts with: key, name, ticket statuses, WIP limit, done.
-DEFAULT_COLUMNS: tuple[tuple[str, str, list[str], int | None, bool], ...] = (
-    ("todo", "To do", ["new"], None, False),
-    ("doing", "In progress", ["assigned", "in_progress"], 5, False),
-    ("waiting", "Waiting", ["awaiting_customer", "awaiting_vendor", "awaiting_internal"], 4, False),
-    ("done", "Done", ["resolved", "closed", "cancelled"], None, True),
+#: The names are stored in the language of whoever creates the team.
+DEFAULT_COLUMNS: tuple[tuple[str, str | Promise, list[str], int | None, bool], ...] = (
+    ("todo", gettext_lazy("To do"), ["new"], None, False),
+    ("doing", gettext_lazy("In progress"), ["assigned", "in_progress"], 5, False),
+    (
+        "waiting",
+        gettext_lazy("Waiting"),
+        ["awaiting_customer", "awaiting_vendor", "awaiting_internal"],
+        4,
+        False,
+    ),
+    ("done", gettext_lazy("Done"), ["resolved", "closed", "cancelled"], None, True),
 )
 
 
@@ -64,7 +73,7 @@ def team_create(
     vision: str = "",
     mission: str = "",
     ticket_group: str = "",
-    columns: Sequence[tuple[str, str, list[str], int | None, bool]] = DEFAULT_COLUMNS,
+    columns: Sequence[tuple[str, str | Promise, list[str], int | None, bool]] = DEFAULT_COLUMNS,
 ) -> Team:
     """Create a team with its board columns (``manage_team``)."""
     _require_manage(by)
@@ -82,7 +91,7 @@ def team_create(
             BoardColumn(
                 team=team,
                 key=key,
-                name=label,
+                name=str(label),
                 order=i,
                 statuses=statuses,
                 wip_limit=limit,

@@ -21,8 +21,11 @@ from servicegate.team.models import Card, Team
 
 
 def _chosen_team(request: HttpRequest) -> Team | None:
+    """The team named by ``?team=``, else the user's own team, else the first."""
     raw = request.GET.get("team", "")
-    return selectors.team_or_first(int(raw) if raw.isdigit() else None)
+    if raw.isdigit():
+        return selectors.team_or_first(int(raw))
+    return selectors.team_of(request.user) or selectors.team_or_first(None)
 
 
 def _base(request: HttpRequest, team: Team | None, tab: str) -> dict[str, Any]:
