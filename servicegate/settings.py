@@ -321,6 +321,8 @@ SERVICEGATE_TICKETS_CHANGED = [
     "servicegate.measurement.services.clocks_follow",
     "servicegate.team.board_services.cards_follow",
 ]
+# Listeners told which improvement actions changed stage (the team board's cards follow).
+SERVICEGATE_ACTIONS_CHANGED = ["servicegate.team.board_services.action_cards_follow"]
 # Tasks the worker enqueues every minute (every worker does; the tasks are idempotent).
 SERVICEGATE_PERIODIC_TASKS = [
     "servicegate.measurement.notifications.breach_warnings_task",

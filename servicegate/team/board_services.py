@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from servicegate.core.actors import Actor, as_user
 from servicegate.core.permissions import has_capability
+from servicegate.improvement.models import Action
 from servicegate.operations.choices import STOP_STATUSES
 from servicegate.operations.errors import TicketRefused
 from servicegate.operations.models import Ticket
@@ -179,3 +180,35 @@ def cards_follow(ticket_ids: Iterable[int]) -> None:
 
 def _title(ticket: Ticket) -> str:
     return f"{ticket.number} {ticket.title}".strip()
+
+
+def action_cards_follow(action_ids: Iterable[int]) -> None:
+    """Listener of improvement-action stage changes: an action's card moves with its
+    PDCA stage — plan in the first column, do/check/act in the first working column
+    (neither first nor done), done in the first done column."""
+    cards = list(Card.objects.filter(action_id__in=list(action_ids)))
+    if not cards:
+        return
+    stages = dict(
+        Action.objects.filter(pk__in=[c.action_id for c in cards]).values_list("pk", "stage")
+    )
+    columns: dict[int, list[BoardColumn]] = {}
+    for column in BoardColumn.objects.filter(team_id__in={c.team_id for c in cards}).order_by(
+        "order", "pk"
+    ):
+        columns.setdefault(column.team_id, []).append(column)
+    now = timezone.now()
+    for card in cards:
+        target = _stage_column(columns.get(card.team_id, []), stages.get(card.action_id or 0, ""))
+        if target is not None and target.pk != card.column_id:
+            _place(card, target, at=max(now, card.column_since), by=None)
+
+
+def _stage_column(columns: list[BoardColumn], stage: str) -> BoardColumn | None:
+    if not columns or not stage:
+        return None
+    if stage == "plan":
+        return columns[0]
+    if stage == "done":
+        return next((c for c in columns if c.done), None)
+    return next((c for c in columns[1:] if not c.done), None)
