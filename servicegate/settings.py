@@ -180,6 +180,7 @@ SERVICEGATE_DEMO_STEPS = [
     "servicegate.improvement.demo.build",
     "servicegate.portal.demo.build",
     "servicegate.scheduling.demo.build",
+    "servicegate.team.agile_demo.build",
 ]
 # The dashboard's panels, in the order they show (each ``() -> core.dashboard.Panel``).
 SERVICEGATE_DASHBOARD_PANELS = [
@@ -330,6 +331,8 @@ SERVICEGATE_TICKETS_CHANGED = [
     "servicegate.measurement.services.clocks_follow",
     "servicegate.team.board_services.cards_follow",
 ]
+# Listeners told which improvement actions changed stage (the team board's cards follow).
+SERVICEGATE_ACTIONS_CHANGED = ["servicegate.team.board_services.action_cards_follow"]
 # Tasks the worker enqueues every minute (every worker does; the tasks are idempotent).
 SERVICEGATE_PERIODIC_TASKS = [
     "servicegate.measurement.notifications.breach_warnings_task",
