@@ -116,7 +116,7 @@ def test_a_customer_raises_a_ticket_and_gives_feedback_on_a_phone(
     assert phone.locator("h2").first.inner_text() == text["clocks"]
     assert "fault.log" in phone.content()
     raised = Ticket.objects.exclude(pk=done.pk).get(customer=customer)
-    assert raised.priority == "P2" and raised.clocks.exists()  # type: ignore[attr-defined]
+    assert raised.priority == "P2" and raised.clocks.exists()
     phone.screenshot(path=str(screenshot_dir / f"portal-ticket-{language}.png"), full_page=True)
     # feedback on the resolved ticket
     phone.goto(f"{live_server.url}/portal/tickets/{done.pk}/")
