@@ -22,6 +22,7 @@ ENGINE_COMMANDS = {
     "forecast": "servicegate.cli_commands.forecast",
     "bench": "servicegate.cli_commands.bench",
     "schedule": "servicegate.cli_commands.schedule",
+    "reliability": "servicegate.cli_commands.reliability",
 }
 # Django commands that run in demo mode (no SECRET_KEY needed, demo users allowed).
 DEMO_COMMANDS = {"demo", "demo_data"}
@@ -65,6 +66,7 @@ COMMAND_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("sla compute|deadline", "business-time clocks over CSV files (no database needed)"),
             ("sla discover", "find the SLA rules that explain an imported system's outcomes"),
             ("clocks-recompute", "recompute the promise clocks of all tickets, or of some"),
+            ("whatif PROMISE_ID", "replay a promise's terms (a draft's too) over the history"),
         ),
     ),
     (
@@ -80,6 +82,7 @@ COMMAND_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                 "schedule vrptw FILE",
                 "vehicle routes for a VRPLIB/Solomon file (no database needed)",
             ),
+            ("reliability fit|...", "Weibull fit, replacement interval, RUL (no database)"),
         ),
     ),
     (

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from servicegate.accounts import roles
 from servicegate.accounts.services import sync_roles, token_create
@@ -19,6 +20,11 @@ from servicegate.catalog.models import Segment, ServiceProduct
 from servicegate.operations.models import Customer
 
 PASSWORD = "correct horse battery staple"
+
+# Property tests check results, not speed: on two shared cores an example can take longer
+# than Hypothesis' default 200 ms deadline, which would fail a correct test at random.
+hypothesis_settings.register_profile("servicegate", deadline=None)
+hypothesis_settings.load_profile("servicegate")
 
 # persona -> role: alice sells, bob manages service, quinn runs quality, ...
 PERSONAS: dict[str, str] = {

@@ -176,6 +176,7 @@ SERVICEGATE_DEMO_STEPS = [
     "servicegate.operations.demo.tickets.build",
     "servicegate.measurement.demo.build",
     "servicegate.planning.demo.build",
+    "servicegate.improvement.demo.build",
     "servicegate.portal.demo.build",
 ]
 # The dashboard's panels, in the order they show (each ``() -> core.dashboard.Panel``).
@@ -185,6 +186,9 @@ SERVICEGATE_DASHBOARD_PANELS = [
     "servicegate.team.dashboard.technicians",
     "servicegate.promises.dashboard.promises_in_service",
     "servicegate.operations.dashboard.open_tickets",
+    "servicegate.improvement.dashboard.open_findings",
+    "servicegate.improvement.dashboard.running_actions",
+    "servicegate.team.dashboard.cards_in_progress",
 ]
 # Personal sections below the figures: functions (user) -> Panel.
 SERVICEGATE_DASHBOARD_SECTIONS = ["servicegate.inbox.dashboard.inbox_section"]
@@ -289,6 +293,8 @@ TASKS = _tasks()
 # promise API without the promises app importing measurement (which imports promises):
 # a function ``(promise ids) -> {id: attainment}``.
 SERVICEGATE_PROMISE_ATTAINMENT = "servicegate.measurement.selectors.promise_attainment"
+# Whether a decision area is delegated to a user (team lead): ``(user, area) -> bool``.
+SERVICEGATE_DELEGATION = "servicegate.team.selectors.decides_by_delegation"
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
@@ -315,7 +321,10 @@ LOGGING = {
 
 # Cross-area hooks (dotted paths, loaded with import_string): the areas that derive state
 # from tickets are told which tickets a write changed, in the write's transaction.
-SERVICEGATE_TICKETS_CHANGED = ["servicegate.measurement.services.clocks_follow"]
+SERVICEGATE_TICKETS_CHANGED = [
+    "servicegate.measurement.services.clocks_follow",
+    "servicegate.team.board_services.cards_follow",
+]
 # Tasks the worker enqueues every minute (every worker does; the tasks are idempotent).
 SERVICEGATE_PERIODIC_TASKS = [
     "servicegate.measurement.notifications.breach_warnings_task",
@@ -329,6 +338,7 @@ SERVICEGATE_BREACH_FINDINGS_PER_RUN = env_int("SERVICEGATE_BREACH_FINDINGS_PER_R
 SERVICEGATE_INBOX_SOURCES = [
     "servicegate.promises.inbox.promise_items",
     "servicegate.measurement.notifications.inbox_items",
+    "servicegate.improvement.inbox.action_items",
 ]
 
 # The customer portal: a feedback score at or below this raises a KVP finding; the largest

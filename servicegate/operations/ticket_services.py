@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from servicegate.core.permissions import has_capability
 from servicegate.operations.choices import (
+    KIND_ALIASES,
+    REACTIVE_KINDS,
     STOP_STATUSES,
     Channel,
     Priority,
@@ -37,11 +39,6 @@ from servicegate.team.models import Technician
 Actor = User | AnonymousUser
 #: How far ahead of the server's clock an event may be dated (clocks of other machines).
 FUTURE_SLACK = timedelta(minutes=5)
-#: Names the API accepts for ticket kinds besides the stored values.
-KIND_ALIASES = {
-    "preventive": TicketKind.MAINTENANCE,
-    "remote_check": TicketKind.REMOTE_HEALTH_CHECK,
-}
 UNSET: Any = object()
 
 
@@ -188,6 +185,64 @@ def ticket_create(
         technician_id=technician_id,
         assignment_group=assignment_group,
     )
+
+
+def work_order_create(
+    *,
+    by: Actor,
+    title: str,
+    customer_id: int,
+    asset_id: int | None,
+    kind: str,
+    channel: str,
+    window_start: datetime,
+    window_end: datetime,
+    duration_minutes: int,
+    skill_ids: Iterable[int] = (),
+    source: str = "",
+    external_id: str = "",
+    priority: str = Priority.P3,
+) -> Ticket:
+    """Open a planned work order (a preventive kind) with its window, duration and skills.
+
+    Dispatchers may, and so may whoever sells or plans preventive services: a plan that
+    was sold orders its own visits (``sell_preventive``, ``plan_capacity``). The work
+    order opens now; its window says when the visit is due.
+    """
+    if not (
+        may_dispatch(by)
+        or has_capability(by, "sell_preventive")
+        or has_capability(by, "plan_capacity")
+    ):
+        _require_dispatch(by)
+    if kind_of(kind) in REACTIVE_KINDS:
+        raise TicketRefused(
+            _("A work order is preventive work; use a ticket for %(kind)s.") % {"kind": kind}
+        )
+    if window_end <= window_start or duration_minutes <= 0:
+        raise TicketRefused(
+            _("The window must end after it starts and the duration must be positive.")
+        )
+    with transaction.atomic():
+        ticket = _ticket_open(
+            by=by,
+            title=title,
+            customer_id=customer_id,
+            asset_id=asset_id,
+            priority=priority,
+            kind=kind,
+            channel=channel,
+            opened_at=None,
+            source=source,
+            external_id=external_id,
+            technician_id=None,
+            assignment_group="",
+        )
+        ticket.window_start, ticket.window_end = window_start, window_end
+        ticket.duration_minutes = duration_minutes
+        ticket.save(update_fields=["window_start", "window_end", "duration_minutes"])
+        ticket.required_skills.set(list(skill_ids))
+    return ticket
 
 
 def ticket_raise(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from servicegate.accounts.roles import ROLE_CAPABILITIES
 from servicegate.core.actors import Actor, as_user
+from servicegate.core.delegation import decides_by_delegation
 from servicegate.core.permissions import require_capability
 from servicegate.promises.audit import audit_record, diff, snapshot
 from servicegate.promises.choices import Answer, AuditAction, Decision, PromiseState
@@ -166,7 +167,9 @@ def _answer_in_open_reviews(criterion: GateCriterion) -> None:
 
 
 def _require_reviewer(review_gate: GateDefinition, promise: Promise | None, by: Actor) -> None:
-    require_capability(by, gate_capability(review_gate))
+    # The service manager may delegate the G3 decision to the team lead (levels 5-7).
+    if not (review_gate.code == "G3" and decides_by_delegation(by, "g3_service_start")):
+        require_capability(by, gate_capability(review_gate))
     if promise is not None and promise.made_by_id == by.pk:
         raise PermissionDenied(
             _("You made this promise, so you cannot review its gate: four eyes.")

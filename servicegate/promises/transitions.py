@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicegate.core.actors import Actor
+from servicegate.core.delegation import decides_by_delegation
 from servicegate.core.permissions import has_capability
 from servicegate.promises import gate_rules, lifecycle
 from servicegate.promises.audit import audit_record
@@ -37,7 +38,8 @@ def _check_transition(
             + " "
             + lifecycle.describe_next(promise.state)
         )
-    if not has_capability(by, step.capability):
+    delegated = not plain and step.gate == "G3" and decides_by_delegation(by, "g3_service_start")
+    if not (delegated or has_capability(by, step.capability)):
         raise PermissionDenied(
             _("Your role may not move a promise from “%(state)s” to “%(to)s”.")
             % {"state": promise.get_state_display(), "to": PromiseState(to).label}

@@ -52,6 +52,14 @@ class Technician(models.Model):
         Skill, through="TechnicianSkill", related_name="technicians", verbose_name=_("skills")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    team = models.ForeignKey(
+        "team.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="technicians",
+        verbose_name=_("team"),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,158 @@
+"""Pages of the team area: team page, board, flow, skills matrix, delegation board."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicegate.core.permissions import capability_required, has_capability
+from servicegate.team import board_services, charts, selectors, services
+from servicegate.team.choices import DecisionArea, DelegationLevel
+from servicegate.team.errors import TeamRefused
+from servicegate.team.models import Card, Team
+
+
+def _chosen_team(request: HttpRequest) -> Team | None:
+    raw = request.GET.get("team", "")
+    return selectors.team_or_first(int(raw) if raw.isdigit() else None)
+
+
+def _base(request: HttpRequest, team: Team | None, tab: str) -> dict[str, Any]:
+    return {"team": team, "teams": list(selectors.teams()), "tab": tab}
+
+
+@capability_required("view_servicegate")
+def index(request: HttpRequest) -> HttpResponse:
+    """The team page: vision and mission, board summary, flow, open retro actions, gaps."""
+    team = _chosen_team(request)
+    context = _base(request, team, "team")
+    if team is not None:
+        now = timezone.now()
+        f = selectors.flow(team, weeks=8, now=now)
+        context.update(
+            columns=selectors.board(team, now=now),
+            flow=f,
+            done_8_weeks=sum(f.throughput),
+            actions=list(selectors.open_retro_actions(team)[:20]),
+            gaps=selectors.skills_matrix(team).gaps,
+            members=list(team.members.select_related("user")),
+        )
+    return render(request, "team/index.html", context)
+
+
+@capability_required("view_servicegate")
+def board(request: HttpRequest) -> HttpResponse:
+    """The team's board: drag a card to another column (a form without JavaScript)."""
+    team = _chosen_team(request)
+    context = _base(request, team, "board")
+    if team is not None:
+        context["columns"] = selectors.board(team, now=timezone.now())
+    context["can_move"] = has_capability(request.user, "work_tickets") or has_capability(
+        request.user, "manage_team"
+    )
+    return render(request, "team/board.html", context)
+
+
+@capability_required("view_servicegate")
+def card_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a card (POST ``to``, ``override_reason``): JSON for the board's script,
+    a redirect back to the board for the plain form."""
+    if request.method != "POST":
+        return redirect("team:board")
+    card = get_object_or_404(Card, pk=pk)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    try:
+        board_services.card_move(
+            card=card,
+            to=request.POST.get("to", ""),
+            override_reason=request.POST.get("override_reason", ""),
+            by=request.user,
+        )
+    except TeamRefused as exc:
+        if wants_json:
+            return JsonResponse({"detail": str(exc)}, status=exc.status)
+        messages.error(request, str(exc))
+    else:
+        if wants_json:
+            return JsonResponse({"id": card.pk, "column": request.POST.get("to", "")})
+        messages.success(request, _("The card was moved."))
+    return redirect(f"{reverse('team:board')}?team={card.team_id}")
+
+
+@capability_required("view_servicegate")
+def flow(request: HttpRequest) -> HttpResponse:
+    """Flow metrics with charts: cumulative flow, cycle-time scatter, throughput."""
+    team = _chosen_team(request)
+    raw = request.GET.get("weeks", "12")
+    weeks = min(max(int(raw), 1), 104) if raw.isdigit() else 12
+    context = _base(request, team, "flow")
+    context["weeks"] = weeks
+    if team is not None:
+        now = timezone.now()
+        f = selectors.flow(team, weeks=weeks, now=now)
+        start = now - timedelta(weeks=weeks)
+        context.update(
+            flow=f,
+            done=sum(f.throughput),
+            cfd=charts.cumulative_flow_svg(
+                f.cfd_samples, f.cfd_counts, [c.name for c in f.cfd_columns]
+            ),
+            scatter=charts.cycle_time_svg(
+                [(c.done_at, d) for c, d in f.cycle_times if c.done_at], f.p50, f.p85, start, now
+            ),
+            throughput=charts.throughput_svg(f.weeks, f.throughput),
+        )
+    return render(request, "team/flow.html", context)
+
+
+@capability_required("view_servicegate")
+def skills(request: HttpRequest) -> HttpResponse:
+    """The skills matrix ("service muscles") with the products' needs and the gaps."""
+    team = _chosen_team(request) if request.GET.get("team") else None
+    matrix = selectors.skills_matrix(team)
+    rows = [
+        (p, [(s, p.levels.get(s.pk), p.self_levels.get(s.pk)) for s in matrix.skills])
+        for p in matrix.people
+    ]
+    context = _base(request, team, "skills")
+    context.update(matrix=matrix, rows=rows)
+    return render(request, "team/skills.html", context)
+
+
+@capability_required("view_servicegate")
+def delegation(request: HttpRequest) -> HttpResponse:
+    """The delegation board: each decision area's level; the service manager sets it."""
+    can_set = has_capability(request.user, "manage_team") and has_capability(
+        request.user, "decide_gate"
+    )
+    if request.method == "POST":
+        raw = request.POST.get("level", "")
+        try:
+            services.delegation_set(
+                area=request.POST.get("area", ""),
+                level=int(raw) if raw.lstrip("-").isdigit() else 0,
+                by=request.user,
+            )
+        except TeamRefused as exc:
+            if exc.status == 403:
+                raise PermissionDenied(str(exc)) from exc
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The delegation level was saved."))
+        return redirect("team:delegation")
+    context = _base(request, None, "delegation")
+    context.update(
+        rows=selectors.delegation_board(),
+        levels=DelegationLevel.choices,
+        areas=DecisionArea.choices,
+        can_set=can_set,
+    )
+    return render(request, "team/delegation.html", context)
