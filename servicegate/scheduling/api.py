@@ -58,6 +58,8 @@ def schedule_create(request: HttpRequest, payload: ScheduleIn) -> Status[Any]:
     return Status(201, plan_dict(plan))
 
 
+# Declared before GET /schedule/{date}: Django resolves the first matching path, and
+# "urgent" would otherwise match {date} and answer POST with 405.
 @router.post("/schedule/urgent", response={201: dict[str, Any], **ERRORS})
 def schedule_urgent(request: HttpRequest, payload: UrgentIn) -> Status[Any]:
     """Insert an urgent on-site ticket into today's plan; started visits stay fixed."""
@@ -70,8 +72,6 @@ def schedule_urgent(request: HttpRequest, payload: UrgentIn) -> Status[Any]:
     return Status(201, plan_dict(plan))
 
 
-# After every fixed /schedule/... path: Django tries the patterns in order, and a day
-# pattern first would answer 405 to POST /schedule/urgent.
 @router.get("/schedule/{date}", response={200: dict[str, Any], **ERRORS})
 def schedule_get(request: HttpRequest, date: dt.date) -> Status[Any]:
     """The plan in force for a day."""
