@@ -16,7 +16,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from servicegate.api.pagination import Pagination
@@ -273,72 +273,63 @@ class ScoreRowOut(Schema):
     trend: list[float | None]
 
 
-def _scorecard_rows(by: str, since: dt.date | None, until: dt.date | None) -> list[ScoreRow]:
-    if by not in GROUPINGS:
-        raise ValidationError(
-            {
-                "by": _("Group the scorecard by one of %(values)s.")
-                % {"values": ", ".join(GROUPINGS)}
-            }
-        )
-    return scorecard(by=by, since=since, until=until)
+class ScorecardQuery(Schema):
+    by: str = "product"
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def rows(self) -> list[ScoreRow]:
+        """The scorecard rows; ``ValidationError`` for an unknown grouping."""
+        if self.by not in GROUPINGS:
+            raise ValidationError(
+                {
+                    "by": _("Group the scorecard by one of %(values)s.")
+                    % {"values": ", ".join(GROUPINGS)}
+                }
+            )
+        return scorecard(by=self.by, since=self.since, until=self.until)
+
+
+def _download(query: ScorecardQuery, kind: str) -> Any:
+    try:
+        rows = query.rows()
+    except ValidationError as exc:
+        return _invalid(exc)
+    if kind == "xlsx":
+        body: str | bytes = scorecard_xlsx(rows, title=str(BY_LABELS[query.by]))
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, content_type = scorecard_csv(rows), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="scorecard-{query.by}.{kind}"'
+    return response
 
 
 @router.get("/scorecard", response={200: list[ScoreRowOut], **ERRORS})
-def scorecard_rows(
-    request: HttpRequest,
-    by: str = "product",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> Status[Any]:
+def scorecard_rows(request: HttpRequest, query: Query[ScorecardQuery]) -> Status[Any]:
     """Promised versus kept per ``by`` (product, segment, customer, made_by), worst
     first: decided clocks from ``since`` to ``until`` (inclusive days, UTC); the trend is
     the attainment of each of the last six months."""
     require_capability(request.user, "view_servicegate")
     try:
-        rows = _scorecard_rows(by, since, until)
+        rows = query.rows()
     except ValidationError as exc:
         return _invalid(exc)
     return Status(200, [r.as_dict() for r in rows])
 
 
 @router.get("/scorecard.xlsx", response={200: None, **ERRORS})
-def scorecard_workbook(
-    request: HttpRequest,
-    by: str = "product",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> Any:
+def scorecard_workbook(request: HttpRequest, query: Query[ScorecardQuery]) -> Any:
     """The scorecard as an Excel workbook (header row, one row per key, % formats)."""
     require_capability(request.user, "view_servicegate")
-    try:
-        rows = _scorecard_rows(by, since, until)
-    except ValidationError as exc:
-        return _invalid(exc)
-    response = HttpResponse(
-        scorecard_xlsx(rows, title=str(BY_LABELS[by])),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="scorecard-{by}.xlsx"'
-    return response
+    return _download(query, "xlsx")
 
 
 @router.get("/scorecard.csv", response={200: None, **ERRORS})
-def scorecard_text(
-    request: HttpRequest,
-    by: str = "product",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> Any:
+def scorecard_text(request: HttpRequest, query: Query[ScorecardQuery]) -> Any:
     """The scorecard as CSV (attainment and target as fractions)."""
     require_capability(request.user, "view_servicegate")
-    try:
-        rows = _scorecard_rows(by, since, until)
-    except ValidationError as exc:
-        return _invalid(exc)
-    response = HttpResponse(scorecard_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="scorecard-{by}.csv"'
-    return response
+    return _download(query, "csv")
 
 
 class RecommendationOut(Schema):
