@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from django.contrib.auth.models import User
 
-from servicegate.engines.routing import haversine_km
+from servicegate.engines.routing import ROAD_FACTOR, SPEED_KMH, haversine_km
 from servicegate.operations.models import Ticket
 from servicegate.scheduling.errors import ScheduleRefused
 from servicegate.scheduling.models import DayPlan, TechnicianBase, UnassignedTicket, Visit
-from servicegate.scheduling.selectors import ROAD_FACTOR, SPEED_KMH, day_bounds
+from servicegate.scheduling.selectors import day_bounds
 from servicegate.scheduling.services import day_plan_create
 from servicegate.scheduling.tests.conftest import PLACES, at
 from servicegate.team.models import Technician
