@@ -341,6 +341,7 @@ SERVICEGATE_INBOX_SOURCES = [
     "servicegate.promises.inbox.promise_items",
     "servicegate.measurement.notifications.inbox_items",
     "servicegate.improvement.inbox.action_items",
+    "servicegate.scheduling.inbox.schedule_items",
 ]
 
 # The customer portal: a feedback score at or below this raises a KVP finding; the largest

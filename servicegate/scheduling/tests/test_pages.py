@@ -138,3 +138,32 @@ def test_the_dashboard_counts_todays_visits(
     with django_assert_max_num_queries(1):
         panel = visits_today()
     assert panel.context["value"] == plan.visits.count() == 1
+
+
+def test_the_inbox_holds_my_visits_and_the_tickets_left_out(
+    technician: Callable[..., Technician],
+    work_order: Callable[..., Ticket],
+    dana: User,
+    carol: User,
+    victor: User,
+) -> None:
+    from django.utils import timezone
+
+    from servicegate.scheduling.inbox import schedule_items
+    from servicegate.scheduling.tests.conftest import at
+
+    today = timezone.localdate()
+    if today.weekday() >= 5:
+        pytest.skip("The office calendar is closed on weekends, so today has no visits.")
+    mine = technician("Carol", "München")
+    mine.user = carol
+    mine.save()
+    ticket = work_order("Freising", today, 0, 24, 30)
+    work_order("Freising", today, 0, 24, 30, "Robotics")
+    day_plan_create(day=today, by=dana, now=at(today, 0))
+    [visit] = schedule_items(carol)
+    assert visit.kind == "visit_today" and visit.ticket == ticket.pk
+    [left] = schedule_items(dana)
+    assert left.kind == "tickets_left_out"
+    assert left.title == f"The plan of {today.isoformat()} leaves 1 ticket without a visit."
+    assert schedule_items(victor) == []
