@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 from pydantic import StrictInt
 
 from servicegate.api.pagination import Pagination
+from servicegate.core.permissions import has_capability
 from servicegate.operations.models import Asset, Customer, Ticket
 from servicegate.portal import selectors, services
 from servicegate.portal.errors import PortalRefused
@@ -230,3 +231,22 @@ def portal_feedback(request: HttpRequest, ticket_id: int, payload: FeedbackIn) -
     except PortalRefused as exc:
         raise _refused(exc) from None
     return Status(201, feedback)
+
+
+class CsatOut(Schema):
+    group: str
+    n: int
+    mean: float | None
+    satisfied: float | None
+
+
+@router.get("/csat", response=list[CsatOut], tags=["measurement"])
+def csat(request: HttpRequest, group_by: str = "customer") -> list[Any]:
+    """Staff: customer satisfaction from portal feedback per customer, product or promise
+    (scores given, mean score, share of 4 and 5)."""
+    if not has_capability(request.user, "view_servicegate"):
+        raise PermissionDenied("Your role does not allow reading customer satisfaction.")
+    if group_by not in selectors.CSAT_GROUPS:
+        names = ", ".join(selectors.CSAT_GROUPS)
+        raise HttpError(422, f"{group_by!r} is no grouping; use one of {names}.")
+    return list(selectors.csat(group_by=group_by))

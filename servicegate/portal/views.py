@@ -196,7 +196,8 @@ def offers(request: HttpRequest, customer: Customer) -> HttpResponse:
 @capability_required("invite_customers")
 def contacts(request: HttpRequest) -> HttpResponse:
     """Staff: the customer contacts and open invitations; invite a contact by e-mail."""
-    form = InvitationForm(request.POST or None)
+    initial = {"customer": request.GET.get("customer", "")}
+    form = InvitationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         base = request.build_absolute_uri(reverse("portal:accept", args=["TOKEN"]))
         try:

@@ -71,3 +71,31 @@ def test_an_unknown_link_and_a_weak_password_are_refused(
 def test_staff_me_names_no_customer(bob: User, session_of: Callable[[User], Client]) -> None:
     me = session_of(bob).get("/api/v1/me").json()
     assert "customer" not in me and me["roles"] == ["service_manager"]
+
+
+def test_the_customer_page_links_the_invitation_for_those_who_may(
+    bob: User,
+    customer: Customer,
+    persona: Callable[[str], User],
+    session_of: Callable[[User], Client],
+) -> None:
+    url = f"/operations/customers/{customer.pk}/"
+    assert 'data-testid="portal-invite"' in session_of(bob).get(url).content.decode()
+    viewer = session_of(persona("victor")).get(url).content.decode()
+    assert 'data-testid="portal-invite"' not in viewer
+    form = session_of(bob).get(f"/portal/contacts/?customer={customer.pk}").content.decode()
+    assert f'<option value="{customer.pk}" selected>' in form
+
+
+def test_an_expired_invitation_opens_nothing(
+    bob: User, customer: Customer, session_of: Callable[[User], Client]
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    link = _invite(session_of(bob), customer)
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    response = Client().post(link, {"username": "eva", "password": PASSWORD})
+    assert response.status_code == 410 and "expired" in response.content.decode()
+    assert not User.objects.filter(username="eva").exists()

@@ -126,3 +126,17 @@ def test_csat_per_customer_product_and_promise(
     assert by_product.group == promise.product.name
     (by_promise,) = selectors.csat(group_by="promise")
     assert by_promise.group == str(promise.pk)
+
+
+def test_staff_read_csat_through_the_api(
+    role_matrix: Any, kim: User, resolved_ticket: Ticket, bearer_of: Callable[[User], Client]
+) -> None:
+    _feedback(bearer_of(kim), resolved_ticket, 2)
+    role_matrix("/api/v1/csat?group_by=promise", {"*": 200}, api=True)
+    assert bearer_of(kim).get("/api/v1/csat").status_code == 403
+    rows = Client().get("/api/v1/csat")
+    assert rows.status_code == 401
+    bad = bearer_of(User.objects.get(username="bob")).get("/api/v1/csat?group_by=moon")
+    assert bad.status_code == 422 and "no grouping" in bad.json()["detail"]
+    (row,) = bearer_of(User.objects.get(username="bob")).get("/api/v1/csat").json()
+    assert row == {"group": "Weber Automotive GmbH", "n": 1, "mean": 2.0, "satisfied": 0.0}
