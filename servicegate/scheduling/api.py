@@ -1,20 +1,21 @@
 """REST resources of the scheduling area under /api/v1/: the dispatcher's day plan."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
 
+from servicegate.api.pagination import Pagination
 from servicegate.core.permissions import require_capability
 from servicegate.operations.models import Ticket
 from servicegate.scheduling.errors import ScheduleRefused
-from servicegate.scheduling.models import Visit
-from servicegate.scheduling.selectors import latest_plan, plan_dict
+from servicegate.scheduling.models import Absence, Visit
+from servicegate.scheduling.selectors import absence_list, latest_plan, plan_dict
 from servicegate.scheduling.services import (
     absence_add,
     day_plan_create,
@@ -159,3 +160,31 @@ def absence_post(request: HttpRequest, payload: AbsenceIn) -> Status[Any]:
             "reason": absence.reason,
         },
     )
+
+
+class AbsenceOut(Schema):
+    id: int
+    technician: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    reason: str
+
+    @staticmethod
+    def resolve_technician(obj: Absence) -> int:
+        return obj.technician_id
+
+
+class AbsenceFilter(Schema):
+    """``technician``, and ``start``/``end`` (days) to list only absences touching them."""
+
+    technician: int | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@router.get("/absences", response=list[AbsenceOut])
+@paginate(Pagination)
+def absences(request: HttpRequest, filters: Query[AbsenceFilter]) -> QuerySet[Absence]:
+    """Absences by start, filtered by technician and by the days they touch."""
+    require_capability(request.user, "view_servicegate")
+    return absence_list(technician_id=filters.technician, start=filters.start, end=filters.end)

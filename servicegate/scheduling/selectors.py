@@ -319,3 +319,17 @@ def technician_visits(technician: Technician, day: dt.date) -> list[Visit]:
     if plan is None:
         return []
     return [v for v in plan_visits(plan) if v.technician_id == technician.pk]
+
+
+def absence_list(
+    *, technician_id: int | None = None, start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[Absence]:
+    """Absences ordered by start; of one technician, and touching the days ``start``..``end``."""
+    qs = Absence.objects.order_by("starts_at", "pk")
+    if technician_id is not None:
+        qs = qs.filter(technician_id=technician_id)
+    if start is not None:
+        qs = qs.filter(ends_at__gt=day_bounds(start)[0])
+    if end is not None:
+        qs = qs.filter(starts_at__lt=day_bounds(end)[1])
+    return qs

@@ -89,3 +89,26 @@ def test_bad_coordinates_and_absences_are_refused(
         ).status_code
         == 404
     )
+
+
+def test_absences_are_listed_by_page(technician: Callable[..., Technician], victor: User) -> None:
+    import datetime as dt
+
+    from servicegate.scheduling.tests.conftest import at
+
+    a, b = technician("A", "München"), technician("B", "Ulm")
+    monday = dt.date(2027, 1, 4)
+    for i in range(3):
+        day = monday + dt.timedelta(days=7 * i)
+        Absence.objects.create(
+            technician=a, starts_at=at(day, 0), ends_at=at(day, 24), reason="training"
+        )
+    Absence.objects.create(
+        technician=b, starts_at=at(monday, 0), ends_at=at(monday, 48), reason="sickness"
+    )
+    client = Client(headers={"Authorization": f"Bearer {token_create(user=victor)[1]}"})
+    body = client.get(f"/api/v1/absences?technician={a.pk}&page_size=2").json()
+    assert body["count"] == 3 and len(body["items"]) == 2
+    assert body["items"][0]["technician"] == a.pk
+    touching = client.get("/api/v1/absences?start=2027-01-05&end=2027-01-11").json()
+    assert [i["technician"] for i in touching["items"]] == [b.pk, a.pk]
