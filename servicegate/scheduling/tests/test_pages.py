@@ -167,3 +167,22 @@ def test_the_inbox_holds_my_visits_and_the_tickets_left_out(
     assert left.kind == "tickets_left_out"
     assert left.title == f"The plan of {today.isoformat()} leaves 1 ticket without a visit."
     assert schedule_items(victor) == []
+
+
+def test_the_pages_speak_german(
+    technician: Callable[..., Technician],
+    work_order: Callable[..., Ticket],
+    day: dt.date,
+    dana: User,
+) -> None:
+    technician("A", "München")
+    work_order("Freising", day)
+    work_order("Freising", day, 8, 16, 60, "Robotics")
+    day_plan_create(day=day, by=dana)
+    client = _login(dana)
+    german = {"Accept-Language": "de-DE,de;q=0.9"}
+    html = client.get(f"/scheduling/?date={day.isoformat()}", headers=german).content.decode()
+    assert "Zeitleiste je Techniker" in html
+    assert "Kein Techniker, der an diesem Tag arbeitet, hat die nötigen Fähigkeiten." in html
+    capacity = client.get("/planning/capacity/?weeks=2", headers=german).content.decode()
+    assert "Kapazitätsplan" in capacity and "Verfügbare Stunden" in capacity
