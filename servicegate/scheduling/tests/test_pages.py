@@ -45,6 +45,7 @@ def test_planning_from_the_page_shows_timeline_sketch_and_reasons(
     work_order: Callable[..., Ticket],
     day: dt.date,
     dana: User,
+    victor: User,
 ) -> None:
     technician("A", "München", "Hydraulics")
     technician("B", "Augsburg")
@@ -60,6 +61,10 @@ def test_planning_from_the_page_shows_timeline_sketch_and_reasons(
     assert html.count("<polyline") == 2 and "✕" in html
     assert "No technician working that day holds the required skills." in html
     assert "The day was planned." in html
+    # the visits can be dragged onto another row (a small script posts the same move)
+    assert html.count("data-reassign-url=") == 2 and "scheduling/drag.js" in html
+    viewer = _login(victor).get(f"/scheduling/?date={day.isoformat()}").content.decode()
+    assert "data-reassign-url=" not in viewer and "drag.js" not in viewer
 
 
 def test_moving_a_visit_from_the_page_rechecks_skills(
