@@ -201,6 +201,12 @@ def visit_reassign(
             status=409,
         )
     now = now or timezone.now()
+    if plan.date < timezone.localdate(now):
+        raise ScheduleRefused(
+            _("%(day)s lies in the past; its visits stay as they were.")
+            % {"day": plan.date.isoformat()},
+            status=409,
+        )
     if visit.start <= now and plan.date == timezone.localdate(now):
         raise ScheduleRefused(_("The visit has started; it stays with its technician."), status=409)
     pins: dict[int, tuple[int | None, int | None]] = {
