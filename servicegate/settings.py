@@ -349,6 +349,7 @@ SERVICEGATE_INBOX_SOURCES = [
     "servicegate.improvement.inbox.action_items",
     "servicegate.improvement.inbox.g4_recommendation_items",
     "servicegate.maintenance.inbox.condition_alarm_items",
+    "servicegate.scheduling.inbox.schedule_items",
 ]
 
 # The customer portal: a feedback score at or below this raises a KVP finding; the largest
