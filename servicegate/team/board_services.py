@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -162,8 +163,15 @@ def cards_follow(ticket_ids: Iterable[int]) -> None:
     for column in BoardColumn.objects.order_by("order", "pk"):
         columns.setdefault(column.team_id, []).append(column)
     now = timezone.now()
-    tickets = Ticket.objects.filter(pk__in=list(ticket_ids)).select_related(
-        "technician__team", "card"
+    # only tickets a board shows or would show: a big import touches few of them
+    tickets = (
+        Ticket.objects.filter(pk__in=list(ticket_ids))
+        .filter(
+            Q(card__isnull=False)
+            | Q(technician__team__isnull=False)
+            | Q(assignment_group__in=list(groups))
+        )
+        .select_related("technician__team", "card")
     )
     for ticket in tickets.iterator(chunk_size=2000):
         card: Card | None = getattr(ticket, "card", None)
