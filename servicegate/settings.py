@@ -336,4 +336,5 @@ SERVICEGATE_BREACH_FINDINGS_PER_RUN = env_int("SERVICEGATE_BREACH_FINDINGS_PER_R
 SERVICEGATE_INBOX_SOURCES = [
     "servicegate.promises.inbox.promise_items",
     "servicegate.measurement.notifications.inbox_items",
+    "servicegate.team.inbox.team_items",
 ]
