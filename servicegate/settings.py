@@ -136,6 +136,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "servicegate.accounts.middleware.UserLanguageMiddleware",
     "servicegate.accounts.middleware.LoginRequiredMiddleware",
+    "servicegate.portal.isolation.PortalIsolationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -175,6 +176,10 @@ SERVICEGATE_DEMO_STEPS = [
     "servicegate.operations.demo.tickets.build",
     "servicegate.measurement.demo.build",
     "servicegate.planning.demo.build",
+    "servicegate.maintenance.demo.build",
+    "servicegate.improvement.demo.build",
+    "servicegate.portal.demo.build",
+    "servicegate.scheduling.demo.build",
     "servicegate.team.agile_demo.build",
 ]
 # The dashboard's panels, in the order they show (each ``() -> core.dashboard.Panel``).
@@ -184,7 +189,12 @@ SERVICEGATE_DASHBOARD_PANELS = [
     "servicegate.team.dashboard.technicians",
     "servicegate.promises.dashboard.promises_in_service",
     "servicegate.operations.dashboard.open_tickets",
+    "servicegate.improvement.dashboard.open_findings",
+    "servicegate.improvement.dashboard.running_actions",
     "servicegate.team.dashboard.cards_in_progress",
+    "servicegate.maintenance.dashboard.active_plans",
+    "servicegate.maintenance.dashboard.condition_alarms",
+    "servicegate.scheduling.dashboard.visits_today",
 ]
 # Personal sections below the figures: functions (user) -> Panel.
 SERVICEGATE_DASHBOARD_SECTIONS = ["servicegate.inbox.dashboard.inbox_section"]
@@ -336,5 +346,16 @@ SERVICEGATE_BREACH_FINDINGS_PER_RUN = env_int("SERVICEGATE_BREACH_FINDINGS_PER_R
 SERVICEGATE_INBOX_SOURCES = [
     "servicegate.promises.inbox.promise_items",
     "servicegate.measurement.notifications.inbox_items",
+    "servicegate.improvement.inbox.action_items",
+    "servicegate.improvement.inbox.g4_recommendation_items",
     "servicegate.team.inbox.team_items",
 ]
+
+# The customer portal: a feedback score at or below this raises a KVP finding; the largest
+# attachment a customer may upload; where preventive offers for a customer come from (a
+# function ``(customer) -> offers``, loaded only if its module exists).
+SERVICEGATE_PORTAL_LOW_SCORE = env_int("SERVICEGATE_PORTAL_LOW_SCORE", 2)
+SERVICEGATE_PORTAL_MAX_ATTACHMENT_BYTES = env_int(
+    "SERVICEGATE_PORTAL_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024
+)
+SERVICEGATE_PORTAL_OFFERS = "servicegate.maintenance.selectors.offers_for_customer"

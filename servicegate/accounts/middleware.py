@@ -10,7 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 # Paths reachable without a session. The API authenticates its own requests.
-PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/api/", "/i18n/", "/favicon.ico")
+PUBLIC_PREFIXES = (
+    "/accounts/login/",
+    "/static/",
+    "/api/",
+    "/i18n/",
+    "/favicon.ico",
+    "/portal/invitation/",  # the one-time link of a customer contact's invitation
+)
 
 
 class LoginRequiredMiddleware:

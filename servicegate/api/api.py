@@ -23,6 +23,7 @@ from servicegate.operations.api import router as operations_router
 from servicegate.operations.errors import TicketRefused
 from servicegate.planning.api import router as planning_router
 from servicegate.portal.api import router as portal_router
+from servicegate.portal.selectors import customer_of
 from servicegate.promises.api import router as promises_router
 from servicegate.scheduling.api import router as scheduling_router
 from servicegate.team.api import router as team_router
@@ -120,15 +121,26 @@ def auth_token_revoke(request: HttpRequest) -> Status[Any]:
     return Status(204, None)
 
 
+class CustomerRef(Schema):
+    id: int
+    name: str
+
+
 class Me(Schema):
     username: str
     roles: list[str]
+    customer: CustomerRef | None = None
 
 
-@api.get("/me", response=Me, tags=["auth"])
+@api.get("/me", response=Me, tags=["auth"], exclude_none=True)
 def me(request: HttpRequest) -> dict[str, Any]:
-    """Who the caller is and which roles they hold."""
-    return {"username": request.user.get_username(), "roles": user_roles(request.user)}
+    """Who the caller is, which roles they hold and, for a customer contact, its customer."""
+    customer = customer_of(request.user)
+    return {
+        "username": request.user.get_username(),
+        "roles": user_roles(request.user),
+        "customer": {"id": customer.pk, "name": customer.name} if customer else None,
+    }
 
 
 api.add_router("/", catalog_router)

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
 from servicegate.accounts.services import token_authenticate
+from servicegate.portal.isolation import refuse_outside
 
 
 class BearerToken(HttpBearer):
@@ -17,6 +18,7 @@ class BearerToken(HttpBearer):
         api_token = token_authenticate(token)
         if api_token is None:
             return None
+        refuse_outside(request, api_token.user)  # customer contacts: the portal only
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
         return api_token.user

@@ -106,7 +106,7 @@ def _z(ci: float) -> float:
         raise ReliabilityDataError(
             f"The confidence level must lie between 0 and 1 (e.g. 0.95); got {ci}."
         )
-    return float(stats.norm.ppf(0.5 + ci / 2))
+    return float(special.ndtri(0.5 + ci / 2))
 
 
 def _life_data(
@@ -195,31 +195,30 @@ class WeibullFit:
         }
 
 
-def _weibull_g(beta: float, lx: FloatArray, mean_lf: float) -> tuple[float, float]:
-    """The profile equation ``g(β)`` and its derivative; ``lx = ln x`` of scaled times ``x ≤ 1``."""
-    w = np.exp(beta * lx)  # x^β, at most 1
-    s0 = w.sum()
-    s1 = w @ lx
-    s2 = w @ (lx * lx)
-    m1 = s1 / s0
-    g = m1 - 1.0 / beta - mean_lf
-    dg = s2 / s0 - m1 * m1 + 1.0 / (beta * beta)
-    return float(g), float(dg)
+def _profile_sums(beta: float, moments: FloatArray, lx: FloatArray) -> tuple[float, float, float]:
+    """``Σ x^β``, ``Σ x^β ln x`` and ``Σ x^β ln² x`` in one matrix product."""
+    s0, s1, s2 = (moments @ np.exp(beta * lx)).tolist()
+    return s0, s1, s2
 
 
-def _solve_beta(lx: FloatArray, mean_lf: float) -> float:
-    """The root of the increasing ``g`` by Newton steps kept inside a sign bracket."""
+def _solve_beta(lx: FloatArray, lf: FloatArray, moments: FloatArray) -> float:
+    """The root of the increasing ``g`` by Newton steps kept inside a sign bracket.
+
+    Starts from Menon's moment estimate ``β ≈ π / (√6 · sd(ln t))`` of the failures.
+    """
+    mean_lf = float(lf.mean())
+    spread = float(lf.std())
     lo, hi = 0.0, math.inf
-    beta = 1.0
+    beta = min(max(1.2825 / spread, 0.05), 50.0) if spread > 0 else 1.0
     for _ in range(200):
-        g, dg = _weibull_g(beta, lx, mean_lf)
-        if abs(g) < 1e-14 * max(1.0, 1.0 / beta):
-            return beta
+        s0, s1, s2 = _profile_sums(beta, moments, lx)
+        m1 = s1 / s0
+        g = m1 - 1.0 / beta - mean_lf
         if g < 0:
             lo = beta
         else:
             hi = beta
-        step = beta - g / dg
+        step = beta - g / (s2 / s0 - m1 * m1 + 1.0 / (beta * beta))
         if not (lo < step < hi) or not math.isfinite(step):
             step = 0.5 * (lo + hi) if math.isfinite(hi) else 2.0 * beta
         if abs(step - beta) <= 1e-13 * beta:
@@ -238,7 +237,7 @@ def weibull_fit(
     """
     z = _z(ci)
     fail, cens = _life_data(failures, right_censored, minimum=2)
-    if np.ptp(fail) == 0 and (cens.size == 0 or cens.max() <= fail[0]):
+    if fail.min() == fail.max() and (cens.size == 0 or cens.max() <= fail[0]):
         raise ReliabilityDataError(
             f"All {fail.size} failures happened at the same age {_number(fail[0])}, "
             "so the spread of the lives (the Weibull shape) cannot be estimated."
@@ -248,14 +247,17 @@ def weibull_fit(
     lx = np.log(every / scale)
     lf = lx[: fail.size]
     r = fail.size
-    beta = _solve_beta(lx, float(lf.mean()))
-    w = np.exp(beta * lx)
-    alpha_x = float((w.sum() / r) ** (1.0 / beta))
-    alpha = alpha_x * scale
-    loglik = _weibull_loglik(fail, cens, alpha, beta)
-    cov = _weibull_covariance(lx - math.log(alpha_x), r, alpha_x, beta)
-    var_a = cov[0, 0] * scale * scale
-    var_b = cov[1, 1]
+    moments = np.vstack([np.ones_like(lx), lx, lx * lx])
+    beta = _solve_beta(lx, lf, moments)
+    s0, s1, s2 = _profile_sums(beta, moments, lx)
+    log_alpha_x = math.log(s0 / r) / beta
+    alpha = math.exp(log_alpha_x) * scale
+    # at the optimum Σ (t/α)^β = r
+    sum_log_fail = float(lf.sum()) + r * math.log(scale)
+    loglik = r * math.log(beta) - r * beta * math.log(alpha) + (beta - 1.0) * sum_log_fail - r
+    var_a, var_b, cov_ab = _weibull_covariance(s0, s1, s2, r, log_alpha_x, beta)
+    var_a *= scale * scale
+    cov_ab *= scale
     se_a = math.sqrt(var_a) if var_a > 0 else math.nan
     se_b = math.sqrt(var_b) if var_b > 0 else math.nan
     return WeibullFit(
@@ -268,12 +270,36 @@ def weibull_fit(
         n_censored=int(cens.size),
         alpha_se=se_a,
         beta_se=se_b,
-        cov_alpha_beta=float(cov[0, 1] * scale),
+        cov_alpha_beta=cov_ab,
         ci=ci,
     )
 
 
+def _weibull_covariance(
+    s0: float, s1: float, s2: float, r: int, log_alpha: float, beta: float
+) -> tuple[float, float, float]:
+    """``Var α``, ``Var β`` and ``Cov(α, β)`` from the inverse observed information.
+
+    ``s_k = Σ x^β ln^k x`` over the scaled times at the optimum, where ``α^β = s0 / r``;
+    with ``u = ln(x/α)`` and ``z = (x/α)^β`` the Hessian of ``ℓ`` is::
+
+        ∂²ℓ/∂α² = −β²·r/α²,  ∂²ℓ/∂β² = −r/β² − Σ z·u²,  ∂²ℓ/∂α∂β = (β/α)·Σ z·u
+    """
+    alpha = math.exp(log_alpha)
+    k = r / s0
+    su = k * (s1 - log_alpha * s0)
+    suu = k * (s2 - 2.0 * log_alpha * s1 + log_alpha * log_alpha * s0)
+    info_aa = beta * beta * r / (alpha * alpha)
+    info_bb = r / (beta * beta) + suu
+    info_ab = -(beta / alpha) * su
+    det = info_aa * info_bb - info_ab * info_ab
+    if not det > 0:
+        return math.nan, math.nan, math.nan
+    return info_bb / det, info_aa / det, -info_ab / det
+
+
 def _weibull_loglik(fail: FloatArray, cens: FloatArray, alpha: float, beta: float) -> float:
+    """``ℓ(α, β)`` of the module docstring, evaluated directly."""
     r = fail.size
     return float(
         r * math.log(beta)
@@ -282,22 +308,6 @@ def _weibull_loglik(fail: FloatArray, cens: FloatArray, alpha: float, beta: floa
         - ((fail / alpha) ** beta).sum()
         - ((cens / alpha) ** beta).sum()
     )
-
-
-def _weibull_covariance(u: FloatArray, r: int, alpha: float, beta: float) -> FloatArray:
-    """Inverse observed information of ``(α, β)``; ``u = ln(t/α)`` over all times."""
-    zz = np.exp(beta * u)  # (t/α)^β
-    s0 = zz.sum()
-    s1 = zz @ u
-    s2 = zz @ (u * u)
-    h_aa = (beta / alpha**2) * (r - (beta + 1.0) * s0)
-    h_bb = -r / beta**2 - s2
-    h_ab = (s0 - r) / alpha + (beta / alpha) * s1
-    info = -np.array([[h_aa, h_ab], [h_ab, h_bb]])
-    try:
-        return np.asarray(np.linalg.inv(info), dtype=float)
-    except np.linalg.LinAlgError:
-        return np.full((2, 2), math.nan)
 
 
 # --------------------------------------------------------------------------- exponential

@@ -66,12 +66,15 @@ class Scope:
     segment_of: IntArray  # customer id -> segment id (-1 unknown)
 
     @classmethod
-    def load(cls) -> Scope:
+    def load(cls, *, with_promises: bool = True) -> Scope:
+        """Load the scope; without ``with_promises`` only contracts and segments (enough
+        for :func:`covered_tickets`)."""
         from servicegate.operations.models import Customer
 
+        measured = Promise.objects.select_related("calendar", "contract").order_by("id")
         promises = [
             p
-            for p in Promise.objects.select_related("calendar", "contract").order_by("id")
+            for p in (measured if with_promises else measured.none())
             if is_clocked(p) and check_calendar(p.calendar) is not None
         ]
         promises.sort(key=lambda p: (-_epoch(p.valid_from, 0), -p.pk))
@@ -115,15 +118,29 @@ def _levels(p: Promise, t: TicketFrame, scope: Scope) -> IntArray:
     return level
 
 
-def _eligible(p: Promise, t: TicketFrame) -> npt.NDArray[np.bool_]:
+def _eligible(p: Promise, t: TicketFrame, *, within_validity: bool = True) -> BoolArray:
     kinds = [KINDS.index(k) for k in METRIC_KINDS[p.metric] if k in KINDS]
     ok = np.isin(t.kind, kinds)
     if p.priority:
         ok &= t.priority == PRIORITY_NAMES.index(p.priority)
+    if not within_validity:
+        return ok
     ok &= t.opened >= _epoch(p.valid_from, 0)
     if p.valid_to is not None:
         ok &= t.opened < _epoch(p.valid_to, 0) + 86_400
     return ok
+
+
+def covered_tickets(
+    p: Promise, t: TicketFrame, scope: Scope, *, within_validity: bool = True
+) -> BoolArray:
+    """The tickets of ``t`` that ``p`` (of a clocked metric) reaches on some level.
+
+    Without ``within_validity`` the promise's validity is ignored: the tickets it would
+    have covered had it been in force (a what-if replay of a draft). Its state is never
+    looked at.
+    """
+    return _eligible(p, t, within_validity=within_validity) & (_levels(p, t, scope) < _FAR)
 
 
 def assign_promises(t: TicketFrame, scope: Scope) -> dict[int, BoolArray]:

@@ -475,3 +475,29 @@ def dashboard_filters(params: dict[str, Any]) -> dict[str, Any]:
         "segment": str(params.get("segment") or ""),
         "period": period,
     }
+
+
+def customer_attainment(
+    *, customer_id: int, promises: list[Promise], period: str = Period.MONTH
+) -> dict[int, list[Attainment]]:
+    """Per promise: one customer's attainment per period (oldest first), from the weekly
+    and monthly summary per customer (one query); promises without decided clocks of the
+    customer get an empty list."""
+    cells = ClockGroupSummary.objects.filter(
+        period="week" if period == Period.WEEK else "month",
+        customer_id=customer_id,
+        promise_id__in=[p.pk for p in promises],
+    ).annotate(period_start=PeriodStart("start", period, of_date=True))
+    rows = (
+        cells.values("promise_id", "period_start")
+        .annotate(total=Sum("n"), kept=Sum("met"))
+        .order_by("promise_id", "period_start")
+    )
+    result: dict[int, list[Attainment]] = {p.pk: [] for p in promises}
+    levels = {p.pk: float(p.attainment_percent) / 100 for p in promises}
+    for r in rows:
+        pk = r["promise_id"]
+        result[pk].append(
+            attainment_of(str(pk), r["period_start"], r["total"] or 0, r["kept"] or 0, levels[pk])
+        )
+    return result

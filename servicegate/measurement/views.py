@@ -17,7 +17,8 @@ from servicegate.core.charts import bar_chart, line_chart
 from servicegate.core.permissions import capability_required, require_capability
 from servicegate.measurement import selectors, services
 from servicegate.measurement.choices import BreachCause, GroupBy, Period
-from servicegate.measurement.forms import WhatIfForm
+from servicegate.measurement.forms import ReplayForm, WhatIfForm
+from servicegate.measurement.replay import HistoryReplay, Overrides, ReplayError, history_replay
 from servicegate.measurement.whatif import whatif_replay
 from servicegate.operations.choices import Channel
 from servicegate.promises.models import Promise
@@ -249,23 +250,23 @@ def promise_measurement(request: HttpRequest, promise_id: int) -> HttpResponse:
     promise = get_object_or_404(Promise.objects.select_related("calendar"), pk=promise_id)
     period = selectors.dashboard_filters(request.GET.dict())["period"]
     rows = selectors.attainment(group_by="promise", period=period, promise=promise.pk)
-    initial = {
-        "target_value": promise.target_value,
-        "target_unit": promise.target_unit,
-        "calendar": promise.calendar_id,
-        "pause_statuses": promise.clock_pause_statuses,
-        "period": period,
-    }
-    form = WhatIfForm(request.GET if "target_value" in request.GET else None, initial=initial)
+    form = WhatIfForm(
+        WhatIfForm.data_of(request.GET, promise) if "target_value" in request.GET else None,
+        initial=WhatIfForm.initial_of(promise, period),
+    )
     replay = None
     if form.is_bound and form.is_valid():
+        o = form.overrides()
         replay = whatif_replay(
             promise=promise,
-            target_value=form.cleaned_data["target_value"],
-            target_unit=form.cleaned_data["target_unit"],
-            calendar=form.cleaned_data["calendar"],
-            pause_statuses=form.cleaned_data["pause_statuses"],
-            period=form.cleaned_data["period"],
+            target_value=o.target_value,
+            target_unit=o.target_unit,
+            calendar=o.calendar,
+            pause_statuses=o.pause_statuses,
+            start_statuses=o.start_statuses,
+            stop_statuses=o.stop_statuses,
+            reopen=o.reopen,
+            period=form.chosen_period(),
         )
     return render(
         request,
@@ -287,6 +288,51 @@ def promise_measurement(request: HttpRequest, promise_id: int) -> HttpResponse:
             "nav_active": "measurement",
         },
     )
+
+
+def _period_or_month(value: str | None) -> str:
+    return value if value in Period.values else Period.MONTH
+
+
+@capability_required("view_servicegate")
+def promise_replay(request: HttpRequest, promise_id: int) -> HttpResponse:
+    """A promise's terms (a draft's too; or a counter-proposal's, from the form) replayed
+    over a window of the history; from HTMX the result alone (the G1 panel's what-if)."""
+    promise = get_object_or_404(Promise.objects.select_related("calendar"), pk=promise_id)
+    bound = "target_value" in request.GET
+    form = ReplayForm(
+        ReplayForm.data_of(request.GET, promise) if bound else None,
+        initial=ReplayForm.initial_of(promise),
+    )
+    replay: HistoryReplay | None = None
+    error = ""
+    if not bound or form.is_valid():
+        data = form.cleaned_data if bound else {}
+        try:
+            replay = history_replay(
+                promise=promise,
+                overrides=form.overrides() if bound else Overrides(),
+                start=data.get("start"),
+                end=data.get("end"),
+                period=form.chosen_period()
+                if bound
+                else _period_or_month(request.GET.get("period")),
+            )
+        except ReplayError as exc:
+            error = str(exc)
+    context = {
+        "promise": promise,
+        "form": form,
+        "replay": replay,
+        "replay_periods": [(a, _label(a.period, replay.period or "")) for a in replay.periods]
+        if replay
+        else [],
+        "error": error,
+        "nav_active": "measurement",
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "measurement/_replay.html", context)
+    return render(request, "measurement/replay.html", context)
 
 
 @require_POST

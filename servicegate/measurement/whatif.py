@@ -67,6 +67,9 @@ def whatif_replay(
     target_unit: str | None = None,
     calendar: BusinessCalendar | None = None,
     pause_statuses: Sequence[str] | None = None,
+    start_statuses: Sequence[str] | None = None,
+    stop_statuses: Sequence[str] | None = None,
+    reopen: str | None = None,
     period: str = Period.MONTH,
     now: datetime | None = None,
 ) -> Replay:
@@ -82,8 +85,15 @@ def whatif_replay(
         changes["target_unit"] = target_unit
     if calendar is not None:
         changes["calendar"] = calendar
-    if pause_statuses is not None:
-        changes["pause_statuses"] = tuple(pause_statuses)
+    for name, statuses in (
+        ("start_statuses", start_statuses),
+        ("pause_statuses", pause_statuses),
+        ("stop_statuses", stop_statuses),
+    ):
+        if statuses is not None:
+            changes[name] = tuple(statuses)
+    if reopen:
+        changes["reopen"] = reopen
     terms = dataclasses.replace(Terms.of(promise), **changes)  # type: ignore[arg-type]
     at = int((now or datetime.now(UTC)).timestamp())
     decided = Clock.objects.filter(promise=promise, decided_at__isnull=False)

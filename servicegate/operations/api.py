@@ -33,6 +33,7 @@ class TicketFilters(Schema):
     channel: str = ""
     customer: str = ""
     source: str = ""
+    plan: str = ""  # the work orders of a preventive plan
 
 
 class TicketOut(Schema):

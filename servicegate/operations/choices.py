@@ -17,6 +17,11 @@ class TicketKind(models.TextChoices):
     CONSULTING = "consulting", _("consulting")
 
 
+#: Names the API accepts for ticket kinds besides the stored values.
+KIND_ALIASES = {
+    "preventive": TicketKind.MAINTENANCE,
+    "remote_check": TicketKind.REMOTE_HEALTH_CHECK,
+}
 REACTIVE_KINDS = frozenset({TicketKind.INCIDENT, TicketKind.REQUEST})
 PREVENTIVE_KINDS = frozenset(set(TicketKind) - REACTIVE_KINDS)
 

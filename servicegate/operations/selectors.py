@@ -11,6 +11,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from servicegate.core.permissions import has_capability
 from servicegate.operations.choices import (
+    KIND_ALIASES,
     STOP_STATUSES,
     Channel,
     Priority,
@@ -28,7 +29,7 @@ from servicegate.operations.models import (
 )
 
 User = AuthUser | AnonymousUser
-FILTERS = ("number", "kind", "status", "priority", "channel", "customer", "source")
+FILTERS = ("number", "kind", "status", "priority", "channel", "customer", "source", "plan")
 # Above every character: ``number < prefix + LAST`` bounds a prefix search.
 LAST = "\U0010ffff"
 
@@ -63,6 +64,8 @@ def ticket_list(user: User, filters: dict[str, Any]) -> QuerySet[Ticket]:
     }
     for key, allowed in choices.items():
         value = filters.get(key)
+        if key == "kind":  # the API's names for preventive kinds ("preventive", …)
+            value = KIND_ALIASES.get(str(value), value)
         if value and value in allowed:
             tickets = tickets.filter(**{key: value})
     customer = filters.get("customer")
@@ -71,6 +74,9 @@ def ticket_list(user: User, filters: dict[str, Any]) -> QuerySet[Ticket]:
     source = filters.get("source")
     if source:
         tickets = tickets.filter(source=source)
+    plan = filters.get("plan")
+    if plan and str(plan).isdigit():  # the work orders of a preventive plan (maintenance)
+        tickets = tickets.filter(plan_link__plan_id=int(plan))
     number = str(filters.get("number") or "").strip()
     if number:
         # a prefix as a range, so that ticket_number_idx serves it on every database

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from servicegate.core.permissions import has_capability
 from servicegate.operations.choices import (
+    KIND_ALIASES,
+    REACTIVE_KINDS,
     STOP_STATUSES,
     Channel,
     Priority,
@@ -37,11 +39,6 @@ from servicegate.team.models import Technician
 Actor = User | AnonymousUser
 #: How far ahead of the server's clock an event may be dated (clocks of other machines).
 FUTURE_SLACK = timedelta(minutes=5)
-#: Names the API accepts for ticket kinds besides the stored values.
-KIND_ALIASES = {
-    "preventive": TicketKind.MAINTENANCE,
-    "remote_check": TicketKind.REMOTE_HEALTH_CHECK,
-}
 UNSET: Any = object()
 
 
@@ -174,6 +171,123 @@ def ticket_create(
 ) -> Ticket:
     """Open a ticket (dispatchers and service managers), with its first event and clocks."""
     _require_dispatch(by)
+    return _ticket_open(
+        by=by,
+        title=title,
+        customer_id=customer_id,
+        asset_id=asset_id,
+        priority=priority,
+        kind=kind,
+        channel=channel,
+        opened_at=opened_at,
+        source=source,
+        external_id=external_id,
+        technician_id=technician_id,
+        assignment_group=assignment_group,
+    )
+
+
+def work_order_create(
+    *,
+    by: Actor,
+    title: str,
+    customer_id: int,
+    asset_id: int | None,
+    kind: str,
+    channel: str,
+    window_start: datetime,
+    window_end: datetime,
+    duration_minutes: int,
+    skill_ids: Iterable[int] = (),
+    source: str = "",
+    external_id: str = "",
+    priority: str = Priority.P3,
+) -> Ticket:
+    """Open a planned work order (a preventive kind) with its window, duration and skills.
+
+    Dispatchers may, and so may whoever sells or plans preventive services: a plan that
+    was sold orders its own visits (``sell_preventive``, ``plan_capacity``). The work
+    order opens now; its window says when the visit is due.
+    """
+    if not (
+        may_dispatch(by)
+        or has_capability(by, "sell_preventive")
+        or has_capability(by, "plan_capacity")
+    ):
+        _require_dispatch(by)
+    if kind_of(kind) in REACTIVE_KINDS:
+        raise TicketRefused(
+            _("A work order is preventive work; use a ticket for %(kind)s.") % {"kind": kind}
+        )
+    if window_end <= window_start or duration_minutes <= 0:
+        raise TicketRefused(
+            _("The window must end after it starts and the duration must be positive.")
+        )
+    with transaction.atomic():
+        ticket = _ticket_open(
+            by=by,
+            title=title,
+            customer_id=customer_id,
+            asset_id=asset_id,
+            priority=priority,
+            kind=kind,
+            channel=channel,
+            opened_at=None,
+            source=source,
+            external_id=external_id,
+            technician_id=None,
+            assignment_group="",
+        )
+        ticket.window_start, ticket.window_end = window_start, window_end
+        ticket.duration_minutes = duration_minutes
+        ticket.save(update_fields=["window_start", "window_end", "duration_minutes"])
+        ticket.required_skills.set(list(skill_ids))
+    return ticket
+
+
+def ticket_raise(
+    *,
+    by: Actor,
+    customer_id: int,
+    asset_id: int | None,
+    title: str,
+    priority: str,
+    description: str = "",
+) -> Ticket:
+    """A customer contact (``use_portal``) raises an incident for its own organisation.
+
+    The caller (the portal) has checked that ``by`` is a contact of ``customer_id``; the
+    ticket opens now, unassigned, with its clocks, in the dispatcher's queue; the
+    customer's description is the note of its creation.
+    """
+    if not has_capability(by, "use_portal"):
+        raise TicketRefused(_("Only customer contacts raise tickets in the portal."), status=403)
+    return _ticket_open(
+        by=by,
+        title=title,
+        customer_id=customer_id,
+        asset_id=asset_id,
+        priority=priority,
+        note=description,
+    )
+
+
+def _ticket_open(
+    *,
+    by: Actor,
+    title: str,
+    customer_id: int | None,
+    asset_id: int | None = None,
+    priority: str,
+    kind: str = TicketKind.INCIDENT,
+    channel: str = Channel.REMOTE,
+    opened_at: datetime | None = None,
+    source: str = "",
+    external_id: str = "",
+    technician_id: int | None = None,
+    assignment_group: str = "",
+    note: str = "",
+) -> Ticket:
     now = timezone.now()
     opened_at = opened_at or now
     kind = kind_of(kind)
@@ -215,7 +329,11 @@ def ticket_create(
             ticket.save(update_fields=["status"])
             _event(ticket, at=opened_at, status=TicketStatus.ASSIGNED, seq=2)
         TicketChange.objects.create(
-            ticket=ticket, by=user_of(by), action=TicketChange.Action.CREATED, changes={}
+            ticket=ticket,
+            by=user_of(by),
+            action=TicketChange.Action.CREATED,
+            changes={},
+            note=note,
         )
         tickets_changed([ticket.pk])
     return ticket

@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 
 from servicegate.core.permissions import require_capability
 from servicegate.engines.queueing import PlanningInputError
+from servicegate.planning.capacity import capacity_plan
 from servicegate.planning.feasibility import feasibility_report
 from servicegate.planning.services import feasibility_attach
 from servicegate.planning.staffing import StaffingInput, staffing_compute
@@ -101,5 +102,37 @@ def promise_feasibility_attach(
             "computed_at": result.computed_at.isoformat(),
             "inputs": result.inputs,
             "assessment": result.result,
+        },
+    )
+
+
+@router.get("/capacity", response={200: dict[str, Any], **ERRORS})
+def capacity_get(
+    request: HttpRequest, weeks: int = 8, team: str = "", extra_hours: float = 0.0
+) -> Status[Any]:
+    """The joint capacity plan: one row per week from next Monday (see docs/scheduling.md).
+
+    ``team`` narrows to one region's technicians, tickets and work orders;
+    ``extra_hours`` adds preventive hours per week (what if an offer is accepted).
+    """
+    require_capability(request.user, "view_servicegate")
+    try:
+        plan = capacity_plan(weeks=weeks, team=team, extra_hours=extra_hours)
+    except PlanningInputError as exc:
+        return _unprocessable(exc)
+    return Status(
+        200,
+        {
+            "team": plan.team,
+            "extra_hours": plan.extra_hours,
+            "rows": [w.to_dict() for w in plan.weeks],
+            "sources": {
+                "reactive_tickets": [round(t, 3) for t in plan.reactive_tickets],
+                "reactive_source": plan.reactive_source,
+                "aht_seconds": round(plan.aht_seconds, 1),
+                "aht_measured": plan.aht_measured,
+                "buffer_promise": list(plan.buffer_promise),
+                "technicians": plan.technicians,
+            },
         },
     )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from servicegate.core.charts import line_chart
+from servicegate.planning.capacity import CapacityPlan
 from servicegate.planning.selectors import DemandForecast
 from servicegate.planning.staffing import StaffingOutcome
 
@@ -58,3 +62,68 @@ def forecast_chart(demand: DemandForecast) -> SafeString | None:
         ],
         y_title=_("tickets per %(freq)s") % {"freq": _(series.freq)},
     )
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One coloured part of a stacked bar, in SVG units."""
+
+    y: float
+    height: float
+    css: str
+    title: str
+
+
+@dataclass(frozen=True)
+class WeekBar:
+    """A week's stacked bar, its available-hours line and whether it is over capacity."""
+
+    x: float
+    label: str
+    segments: tuple[Segment, ...]
+    available_y: float
+    over: bool
+
+
+#: Plot area of the capacity chart (SVG units); bars grow upwards from BASE.
+CHART_WIDTH, CHART_HEIGHT, BASE, LEFT = 720.0, 300.0, 260.0, 48.0
+
+
+def capacity_bars(plan: CapacityPlan) -> tuple[list[WeekBar], list[tuple[float, str]]]:
+    """Stacked bars (reactive, preventive, what-if, buffer) per week, and the y-axis ticks."""
+    top = max(
+        [w.demand_hours for w in plan.weeks] + [w.available_hours for w in plan.weeks] + [1.0]
+    )
+    scale = (BASE - 20.0) / top
+    step = (CHART_WIDTH - LEFT - 10.0) / len(plan.weeks)
+    bars = []
+    for i, week in enumerate(plan.weeks):
+        parts = (
+            ("reactive", _("Reactive"), week.reactive_hours),
+            ("preventive", _("Preventive"), week.preventive_hours - plan.extra_hours),
+            ("offer", _("If the offer is accepted"), plan.extra_hours),
+            ("buffer", _("Buffer"), week.buffer_hours),
+        )
+        y, segments = BASE, []
+        for css, name, hours in parts:
+            if hours <= 0:
+                continue
+            height = hours * scale
+            y -= height
+            title = f"{name}: {number_format(hours, 1)} h"
+            segments.append(Segment(round(y, 2), round(height, 2), css, title))
+        bars.append(
+            WeekBar(
+                x=round(LEFT + i * step + step * 0.15, 2),
+                label=week.week.strftime("%d.%m."),
+                segments=tuple(segments),
+                available_y=round(BASE - week.available_hours * scale, 2),
+                over=week.over_capacity,
+            )
+        )
+    ticks = [(round(BASE - v * scale, 2), number_format(v, 0)) for v in np.linspace(0, top, 5)]
+    return bars, ticks
+
+
+def bar_width(plan: CapacityPlan) -> float:
+    return round((CHART_WIDTH - LEFT - 10.0) / len(plan.weeks) * 0.7, 2)

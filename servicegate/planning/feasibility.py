@@ -16,11 +16,17 @@ Inputs (see ``docs/planning.md`` for the engine):
 * **period** — the promise is measured over :data:`PERIOD_DAYS` days.
 * **history** — tickets of comparable promises (same metric and priority, in
   service or under review), met or not within their own target and calendar.
+* **history replay** — the promise's own proposed terms replayed over the tickets of
+  its scope in the last 365 days (``measurement.replay``): the share it would have
+  kept, with its Wilson interval. It weighs on the verdict like the history: when even
+  the interval's upper bound is below the promised level it *contradicts* the promise
+  and the verdict is red; when the level lies inside the interval it is *uncertain*
+  and a green verdict becomes amber.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -32,6 +38,8 @@ from numpy.typing import NDArray
 
 from servicegate.engines.feasibility import FeasibilityAssessment, PromiseProposal, assess_promise
 from servicegate.engines.queueing import PlanningInputError
+from servicegate.measurement.choices import Period
+from servicegate.measurement.replay import ReplayError, history_replay
 from servicegate.planning.selectors import (
     MIN_BACKTEST_DAYS,
     TicketScope,
@@ -88,13 +96,56 @@ class FeasibilityInputs:
 
 @dataclass(frozen=True)
 class FeasibilityReport:
-    """Inputs and the engine's assessment together."""
+    """Inputs and the assessment together; the verdict weighs the history replay."""
 
     inputs: FeasibilityInputs
     assessment: FeasibilityAssessment
+    history_replay: dict[str, Any] | None = None  # ``HistoryReplay.to_dict()`` + status
+    history_replay_note: str = ""  # why there is no replay
+
+    def result_dict(self) -> dict[str, Any]:
+        """The assessment with ``history_replay`` (as stored in ``FeasibilityResult``)."""
+        return {
+            **self.assessment.to_dict(),
+            "history_replay": self.history_replay,
+            "history_replay_note": self.history_replay_note,
+        }
 
     def to_dict(self) -> dict[str, Any]:
-        return {"inputs": self.inputs.to_dict(), "assessment": self.assessment.to_dict()}
+        return {"inputs": self.inputs.to_dict(), "assessment": self.result_dict()}
+
+
+def replay_status(n: int, rate: float | None, ci_high: float, level: float) -> str:
+    """What a replay says about the promised ``level`` (as the history's status)."""
+    if not n or rate is None:
+        return "none"
+    if rate >= level:
+        return "supports"
+    return "contradicts" if ci_high < level else "uncertain"
+
+
+def weigh_replay(verdict: str, status: str) -> str:
+    """The verdict with the replay weighed in: contradicting makes it red, uncertain
+    makes a green one amber."""
+    if status == "contradicts":
+        return "red"
+    if status == "uncertain" and verdict == "green":
+        return "amber"
+    return verdict
+
+
+def replay_evidence(promise: Promise) -> tuple[dict[str, Any] | None, str]:
+    """The replay of the promise's own terms over the last year, per month, with its
+    status; or None and the sentence why there is none."""
+    try:
+        replay = history_replay(promise=promise, period=Period.MONTH)
+    except ReplayError as exc:
+        return None, str(exc)
+    out = replay.to_dict()
+    out["status"] = replay_status(
+        replay.total.n, replay.total.rate, replay.total.ci_high, float(out["level"])
+    )
+    return out, ""
 
 
 def _arrivals_per_week(scope: TicketScope) -> tuple[float, str]:
@@ -207,7 +258,12 @@ def feasibility_report(
     inputs = feasibility_gather(
         promise, extra_arrivals_per_week=extra_arrivals_per_week, confidence=confidence
     )
-    return FeasibilityReport(inputs, feasibility_assess(inputs))
+    assessment = feasibility_assess(inputs)
+    replayed, note = replay_evidence(promise)
+    if replayed is not None:
+        verdict = weigh_replay(assessment.verdict, replayed["status"])
+        assessment = replace(assessment, verdict=verdict)  # type: ignore[arg-type]
+    return FeasibilityReport(inputs, assessment, replayed, note)
 
 
 def promise_feasibility(
@@ -269,7 +325,42 @@ def summary_lines(result: dict[str, Any], inputs: dict[str, Any]) -> list[str]:
             % {"c": confidence, "n": result["staffing_needed"]}
         )
     lines.append(history_sentence(result))
+    lines.append(replay_sentence(result))
     return lines
+
+
+def replay_sentence(result: dict[str, Any]) -> str:
+    """What replaying the promise's own terms over its scope's tickets says."""
+    replayed = result.get("history_replay")
+    if not replayed:
+        note = result.get("history_replay_note") or _("There is no ticket history to replay.")
+        return str(_("No history replay: %(why)s") % {"why": note})
+    if replayed.get("rate") is None:
+        return str(
+            _(
+                "Replayed from %(start)s to %(end)s: none of its %(n)d tickets' clocks is "
+                "decided yet."
+            )
+            % {"start": replayed["from"], "end": replayed["to"], "n": replayed["tickets"]}
+        )
+    sentence = _(
+        "Had these terms been in force from %(start)s to %(end)s, the promise would have been "
+        "kept on %(rate)s %% of %(n)d tickets (95 %% interval %(low)s–%(high)s %%) against "
+        "the %(level)s %% promised."
+    ) % {
+        "start": replayed["from"],
+        "end": replayed["to"],
+        "rate": number_text(100 * replayed["rate"], 1),
+        "n": replayed["n"],
+        "low": number_text(100 * replayed["ci_low"], 1),
+        "high": number_text(100 * replayed["ci_high"], 1),
+        "level": number_text(100 * replayed["level"], 1),
+    }
+    if replayed.get("status") == "contradicts":
+        sentence += " " + _("This replay contradicts the promise, which makes the verdict red.")
+    elif replayed.get("status") == "uncertain":
+        sentence += " " + _("The promised level lies within its interval: at best amber.")
+    return str(sentence)
 
 
 def history_sentence(result: dict[str, Any]) -> str:

@@ -89,3 +89,21 @@ class FeasibilityForm(forms.Form):
         required=False,
         help_text=_("Volume the promise brings on top of today's tickets."),
     )
+
+
+class CapacityForm(forms.Form):
+    """Horizon, team and the what-if hours of the capacity plan (ranges: ``capacity``)."""
+
+    weeks = forms.IntegerField(label=_("Weeks"), initial=8)
+    team = forms.ChoiceField(label=_("Team (region)"), required=False)
+    extra_hours = forms.FloatField(
+        label=_("If this offer is accepted: extra hours per week"),
+        required=False,
+        help_text=_("Preventive hours per week an offer would add before Sales commits it."),
+    )
+
+    def __init__(self, *args: object, teams: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["team"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("whole organisation")), *((t, t) for t in teams)]

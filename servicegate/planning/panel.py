@@ -37,6 +37,57 @@ class PanelFigures:
     occupancy: str
     verdict_cause: str  # "history" when the history alone makes it red, else "capacity"
     reasons: tuple[str, ...]
+    replay: ReplayFigures | None = None
+
+
+@dataclass(frozen=True)
+class ReplayFigures:
+    """The history replay of the promise's own terms, for display."""
+
+    start: str
+    end: str
+    tickets: int
+    n: int
+    met: int
+    rate: str | None
+    ci: str | None
+    level: str
+    status: str
+    not_started: int
+    periods: tuple[tuple[str, int, int, str | None], ...]  # month, n, met, rate
+
+
+def replay_figures(replayed: dict[str, Any] | None) -> ReplayFigures | None:
+    """Format ``HistoryReplay.to_dict()`` (with its ``status``) for the panel."""
+    if not replayed:
+        return None
+    rate = replayed.get("rate")
+    return ReplayFigures(
+        start=str(replayed["from"]),
+        end=str(replayed["to"]),
+        tickets=int(replayed["tickets"]),
+        n=int(replayed["n"]),
+        met=int(replayed["met"]),
+        rate=None if rate is None else _pct(rate),
+        ci=None if rate is None else f"{_pct(replayed['ci_low'])} – {_pct(replayed['ci_high'])}",
+        level=_pct(replayed["level"]),
+        status=str(replayed.get("status", "none")),
+        not_started=int(replayed.get("not_started", 0)),
+        periods=tuple(
+            (
+                str(p["period"])[:7],
+                int(p["n"]),
+                int(p["met"]),
+                None if p["rate"] is None else _pct(p["rate"]),
+            )
+            for p in replayed.get("periods", [])
+        ),
+    )
+
+
+def _history_makes_it_red(result: dict[str, Any]) -> bool:
+    replayed = result.get("history_replay") or {}
+    return "contradicts" in (result.get("history_status"), replayed.get("status"))
 
 
 def _pct(value: float) -> str:
@@ -68,8 +119,9 @@ def panel_figures(result: dict[str, Any], inputs: dict[str, Any]) -> PanelFigure
         open_hours_per_week=number_text(inputs.get("open_hours_per_week", 0.0), 1),
         occupancy=_pct(result["occupancy"]),
         verdict_cause="history"
-        if result.get("history_status") == "contradicts"
+        if _history_makes_it_red(result)
         and result["probability_met"] >= result.get("thresholds", {}).get("red", 0.5)
         else "capacity",
         reasons=tuple(summary_lines(result, inputs)[1:]),
+        replay=replay_figures(result.get("history_replay")),
     )

@@ -44,7 +44,7 @@ def feasibility_attach(
             review=review,
             by=user,
             inputs=report.inputs.to_dict(),
-            result=report.assessment.to_dict(),
+            result=report.result_dict(),
             verdict=report.assessment.verdict,
         )
         if review is not None:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("staffing/", views.staffing, name="staffing"),
     path("forecast/", views.forecast, name="forecast"),
+    path("capacity/", views.capacity, name="capacity"),
     path("promises/<int:pk>/feasibility/", views.feasibility_panel, name="feasibility"),
 ]

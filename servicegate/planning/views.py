@@ -10,9 +10,22 @@ from django.views.decorators.http import require_http_methods
 
 from servicegate.core.permissions import capability_required, has_capability
 from servicegate.engines.queueing import PlanningInputError
-from servicegate.planning.charts import forecast_chart, service_level_chart
+from servicegate.measurement.forms import ReplayForm
+from servicegate.measurement.rules import METRIC_KINDS as CLOCKED_METRICS
+from servicegate.planning.capacity import capacity_plan, teams
+from servicegate.planning.charts import (
+    bar_width,
+    capacity_bars,
+    forecast_chart,
+    service_level_chart,
+)
 from servicegate.planning.feasibility import feasibility_report
-from servicegate.planning.forms import FeasibilityForm, ForecastFilterForm, StaffingForm
+from servicegate.planning.forms import (
+    CapacityForm,
+    FeasibilityForm,
+    ForecastFilterForm,
+    StaffingForm,
+)
 from servicegate.planning.panel import panel_figures
 from servicegate.planning.selectors import (
     TicketScope,
@@ -96,7 +109,7 @@ def _panel(request: HttpRequest, promise: Promise, **extra: Any) -> HttpResponse
     else:
         try:
             report = feasibility_report(promise)
-            figures = panel_figures(report.assessment.to_dict(), report.inputs.to_dict())
+            figures = panel_figures(report.result_dict(), report.inputs.to_dict())
         except PlanningInputError as exc:
             error = str(exc)
     review = open_g1_review(promise)
@@ -112,6 +125,9 @@ def _panel(request: HttpRequest, promise: Promise, **extra: Any) -> HttpResponse
         "overlaps": list(overlapping(promise)),
         "can_attach": can_attach and promise.made_by_id != request.user.pk,
         "form": extra.pop("form", None) or FeasibilityForm(),
+        "whatif_form": ReplayForm(initial=ReplayForm.initial_of(promise))
+        if promise.metric in CLOCKED_METRICS
+        else None,
         **extra,
     }
     if request.htmx:  # type: ignore[attr-defined]
@@ -138,3 +154,29 @@ def feasibility_panel(request: HttpRequest, pk: int) -> HttpResponse:
     except PlanningInputError as exc:
         return _panel(request, promise, form=form, error=str(exc))
     return _panel(request, promise, form=form, just_attached=True)
+
+
+@capability_required("view_servicegate")
+def capacity(request: HttpRequest) -> HttpResponse:
+    """The joint capacity plan as a stacked weekly chart, with the what-if of an offer."""
+    form = CapacityForm(request.GET or {"weeks": 8}, teams=teams())
+    plan, error = None, ""
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            plan = capacity_plan(
+                weeks=d["weeks"], team=d["team"] or "", extra_hours=d["extra_hours"] or 0.0
+            )
+        except PlanningInputError as exc:
+            error = str(exc)
+    bars, ticks = capacity_bars(plan) if plan else ([], [])
+    context = {
+        "form": form,
+        "plan": plan,
+        "error": error,
+        "bars": bars,
+        "ticks": ticks,
+        "bar_width": bar_width(plan) if plan else 0,
+        "over": [w for w in plan.weeks if w.over_capacity] if plan else [],
+    }
+    return render(request, "planning/capacity.html", context)

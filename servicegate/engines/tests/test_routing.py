@@ -3,6 +3,8 @@ right reason; fixed visits keep their technician and start."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -14,6 +16,7 @@ from servicegate.engines.routing import (
     Tech,
     haversine_km,
     plan_day,
+    travel_matrix,
 )
 
 HOUR = 3600
@@ -66,7 +69,21 @@ def check_plan(plan: DayPlan, jobs: list[Job], techs: list[Tech], travel: np.nda
         elif reason == "no_skill":
             assert crew and not [t for t in crew if job.skills <= t.skills]
         else:
-            assert [t for t in crew if job.skills <= t.skills]
+            skilled = [t for t in crew if job.skills <= t.skills]
+            alone = [t for t in skilled if fits_alone(job, t, travel)]
+            assert skilled and bool(alone) == (reason == "capacity")
+
+
+def fits_alone(job: Job, tech: Tech, travel: np.ndarray) -> bool:
+    """Whether ``tech`` could do ``job`` as the only visit of the day."""
+    arrive = tech.shift[0] + int(travel[tech.start_location, job.location])
+    start = max(arrive, job.window[0])
+    if job.fixed_start_s is not None:
+        start = job.fixed_start_s if arrive <= job.fixed_start_s else -1
+    back = int(travel[job.location, tech.end_location])
+    return (
+        job.window[0] <= start <= job.window[1] and start + job.duration_s + back <= tech.shift[1]
+    )
 
 
 def test_haversine_gives_the_great_circle_distance_and_broadcasts() -> None:
@@ -80,6 +97,17 @@ def test_haversine_gives_the_great_circle_distance_and_broadcasts() -> None:
     assert np.allclose(matrix, matrix.T)
     # one degree of latitude is R·π/180
     assert haversine_km(0.0, 0.0, 1.0, 0.0) == pytest.approx(6371.0088 * np.pi / 180)
+
+
+def test_travel_is_the_great_circle_times_the_road_factor_at_the_average_speed() -> None:
+    lat, lon = [52.52, 48.1351], [13.405, 11.582]
+    km, seconds = travel_matrix(lat, lon, road_factor=1.3, speed_kmh=60.0)
+    straight = float(haversine_km(lat[0], lon[0], lat[1], lon[1]))
+    assert km[0, 1] == pytest.approx(1.3 * straight)
+    assert seconds[0, 1] == round(1.3 * straight * 60)  # 60 km/h: one minute per km
+    assert seconds.dtype == np.int64 and seconds[0, 0] == 0
+    with pytest.raises(RoutingInputError, match="road factor"):
+        travel_matrix(lat, lon, road_factor=0.9)
 
 
 def test_each_job_goes_to_a_technician_who_holds_its_skills() -> None:
@@ -200,6 +228,7 @@ def test_a_fixed_job_whose_technician_is_not_working_has_no_technician() -> None
     [
         ({"travel_s": np.zeros((2, 3))}, "must be square"),
         ({"travel_s": -np.ones((2, 2))}, "negative"),
+        ({"travel_s": np.full((2, 2), np.nan)}, "finite"),
         ({"jobs": [Job(id=1, location=5, duration_s=1, window=DAY)]}, "outside the travel matrix"),
         ({"jobs": [Job(id=1, location=0, duration_s=1, window=DAY)] * 2}, "unique"),
     ],
@@ -249,3 +278,13 @@ def test_every_random_day_plan_keeps_every_constraint(seed: int) -> None:
     jobs, techs, travel = random_day(np.random.default_rng(seed))
     plan = plan_day(jobs=jobs, techs=techs, travel_s=travel, time_limit_s=0.05)
     check_plan(plan, jobs, techs, travel)
+
+
+def test_a_small_day_does_not_search_for_the_whole_time_limit() -> None:
+    travel = grid_travel(np.array([[0, 0], [3, 4], [6, 8]], dtype=float))
+    tech = Tech(id=1, start_location=0, end_location=0, shift=DAY, skills=frozenset())
+    jobs = [Job(id=k, location=k, duration_s=600, window=DAY) for k in (1, 2)]
+    started = time.monotonic()
+    plan = plan_day(jobs=jobs, techs=[tech], travel_s=travel, time_limit_s=60.0)
+    assert time.monotonic() - started < 30  # 0.7 s of search, generous for a busy machine
+    assert [v.job for v in plan.routes[1]] in ([1, 2], [2, 1])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import time
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ import pytest
 
 from servicegate.cli import main
 from servicegate.engines.vrptw import (
+    CpuTimeLimit,
     VrpFormatError,
     VrptwInstance,
     check_routes,
@@ -105,10 +107,10 @@ def brute_force(instance: VrptwInstance) -> float:
 
 def test_vrplib_and_solomon_files_read_the_same() -> None:
     a, b = tiny(), parse_instance(SOLOMON, name="tiny")
-    # Solomon gives the depot no service time; VRPLIB's SERVICE_TIME header covers it
     assert np.array_equal(a.coords, b.coords) and np.array_equal(a.demand, b.demand)
     assert np.array_equal(a.ready, b.ready) and np.array_equal(a.due, b.due)
-    assert np.array_equal(a.service[1:], b.service[1:])
+    # VRPLIB's SERVICE_TIME header is the customers'; the depot has none in either
+    assert np.array_equal(a.service, b.service) and a.service[0] == 0
     assert (
         (a.capacity, a.vehicles, a.customers) == (b.capacity, b.vehicles, b.customers) == (20, 3, 6)
     )
@@ -203,3 +205,14 @@ def test_c101_is_solved_within_one_percent_of_the_best_known(shared_data: Path) 
     solution = solve(instance, time_limit_s=3)
     assert check_routes(instance, solution.routes) == []
     assert solution.distance <= best * 1.01
+
+
+def test_a_cpu_time_limit_stops_after_the_process_has_worked_that_long() -> None:
+    stop = CpuTimeLimit(0.05)
+    assert stop(0.0) is False
+    deadline = time.process_time() + 0.06
+    while time.process_time() < deadline:
+        pass
+    assert stop(0.0) is True
+    solution = solve(tiny(), time_limit_s=0.2, cpu_time=True)
+    assert solution.distance == pytest.approx(brute_force(tiny()), rel=1e-9)

@@ -132,3 +132,34 @@ def make_ticket(customer: Customer) -> Callable[..., Ticket]:
         return ticket
 
     return make
+
+
+#: Clock terms of the history-replay tests (see ``replay_tickets``).
+BASE: dict[str, Any] = {
+    "target_value": Decimal(4),
+    "clock_start_statuses": ["new"],
+    "clock_pause_statuses": [],
+    "clock_stop_statuses": ["resolved", "closed"],
+    "reopen_behaviour": "resume",
+}
+
+
+@pytest.fixture
+def replay_tickets(make_ticket: Callable[..., Any]) -> None:
+    """Six incidents on the 24×7 calendar; their hours under a 4 h target noted."""
+    day = timedelta(days=1)
+    make_ticket("A", [(0, "new"), (60, "resolved")])  # 1 h: met
+    make_ticket("B", [(0, "new"), (180, "resolved")], opened=T0 + day)  # 3 h: met
+    make_ticket(  # 5 h, 3 of them waiting for the customer: breached
+        "C",
+        [(0, "new"), (60, "awaiting_customer"), (240, "in_progress"), (300, "resolved")],
+        opened=T0 + 2 * day,
+    )
+    make_ticket(  # 2.5 h, reopened, 3 h 20 more: 5 h 50 resumed (breached), 2 cycles met
+        "D",
+        [(0, "new"), (120, "assigned"), (150, "resolved"), (200, "in_progress"), (400, "closed")],
+        opened=T0 + 3 * day,
+    )
+    # Friday 14:00-19:00: 5 h on 24×7 (breached), 2 h on the office calendar (met)
+    make_ticket("E", [(0, "new"), (300, "resolved")], opened=T0 + 4 * day + timedelta(hours=6))
+    make_ticket("F", [(0, "new"), (60, "resolved"), (120, "closed")], opened=T0 + 5 * day)
