@@ -350,6 +350,7 @@ SERVICEGATE_INBOX_SOURCES = [
     "servicegate.improvement.inbox.g4_recommendation_items",
     "servicegate.maintenance.inbox.condition_alarm_items",
     "servicegate.scheduling.inbox.schedule_items",
+    "servicegate.team.inbox.team_items",
 ]
 
 # The customer portal: a feedback score at or below this raises a KVP finding; the largest
