@@ -104,13 +104,17 @@ class Foreign:
         return "/" + route.lstrip("^").rstrip("$").replace("\\", "")
 
 
+# What the walk's own logins write: tokens, sessions and the login log.
+LOGIN_RECORDS = {"accounts.ApiToken", "sessions.Session", "axes.AccessLog"}
+
+
 def _rows() -> dict[str, int]:
-    """Rows per table, but the API tokens the walk issues itself."""
+    """Rows per table, but the login records the walk writes itself."""
     models = [m for m in apps.get_models() if m._meta.managed]
     return {
         m._meta.label: m._default_manager.count()
         for m in models
-        if m._meta.label != "accounts.ApiToken"
+        if m._meta.label not in LOGIN_RECORDS
     }
 
 
@@ -162,10 +166,18 @@ def _operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
             yield method, path, op
 
 
+@pytest.mark.parametrize("auth", ["bearer", "session"])
 def test_every_api_operation_outside_the_portal_refuses_a_customer_contact(
-    kim: User, foreign: Foreign, resolved_ticket: Ticket, bearer_of: Callable[[User], Client]
+    kim: User,
+    foreign: Foreign,
+    resolved_ticket: Ticket,
+    bearer_of: Callable[[User], Client],
+    session_of: Callable[[User], Client],
+    auth: str,
 ) -> None:
-    """Every OpenAPI operation as kim (bearer token): the portal's answer, every other 403."""
+    """Every OpenAPI operation as kim (bearer token or session): the portal's answer,
+    every other 403."""
+    client_of = bearer_of if auth == "bearer" else session_of
     before = _rows()
     wrong: dict[str, tuple[int, int]] = {}
     seen: set[tuple[str, str]] = set()
@@ -188,7 +200,7 @@ def test_every_api_operation_outside_the_portal_refuses_a_customer_contact(
         else:
             expected = 403
         seen.add(key)
-        send = getattr(bearer_of(kim), method)
+        send = getattr(client_of(kim), method)
         response = send(url, body, content_type="application/json") if body else send(url)
         if response.status_code != expected:
             wrong[f"{method.upper()} {url}"] = (expected, response.status_code)
