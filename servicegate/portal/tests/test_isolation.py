@@ -239,3 +239,13 @@ def test_a_customer_user_without_a_customer_sees_no_portal(
     response = session_of(lost).get("/portal/")
     assert response.status_code == 403
     assert session_of(lost).get("/operations/").status_code == 403
+
+
+def test_a_refused_page_keeps_the_portals_look(
+    kim: User, session_of: Callable[[User], Client]
+) -> None:
+    page = session_of(kim).get("/operations/")
+    text = page.content.decode()
+    assert page.status_code == 403
+    assert "Customer contacts use the customer portal only" in text
+    assert "My promises" in text and "mainnav" not in text
