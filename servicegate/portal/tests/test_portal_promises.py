@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -91,8 +92,23 @@ def test_planned_visits_are_the_customers_preventive_work_ahead(
     assert ahead.number in page and inspection.number in page
 
 
-def offers_stub(customer: Customer) -> list[str]:
-    return [f"Preventive maintenance for {customer.name}"]
+@dataclass(frozen=True)
+class OfferStub:
+    """The figures of an offer the portal shows (maintenance's ``Offer`` has them)."""
+
+    product_name: str
+    incidents_avoided: float
+    downtime_hours_avoided: float
+    interval_days: int
+    price: float
+    currency: str
+    margin: float
+
+
+def offers_stub(customer: Customer) -> list[OfferStub]:
+    return [
+        OfferStub(f"Preventive maintenance for {customer.name}", 2.5, 30, 90, 4800, "EUR", 1234)
+    ]
 
 
 def test_offers_come_through_the_settings_hook(
@@ -105,3 +121,5 @@ def test_offers_come_through_the_settings_hook(
     with override_settings(SERVICEGATE_PORTAL_OFFERS=hook):
         page = client.get("/portal/offers/").content.decode()
     assert f"Preventive maintenance for {customer.name}" in page
+    assert "About 2.5 incidents and 30 hours of downtime avoided per year" in page
+    assert "4800 EUR per year" in page and "1234" not in page  # no margin for customers
