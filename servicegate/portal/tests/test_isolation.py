@@ -24,19 +24,21 @@ from servicegate.operations.models import Asset, Customer, Ticket
 
 pytestmark = pytest.mark.django_db
 
-# Portal pages: GET status for kim with the other customer's ids (None: POST only).
-PORTAL_PAGES: dict[str, int | None] = {
-    "index": 200,
-    "tickets": 200,
-    "ticket_new": 200,
-    "ticket": 404,
-    "ticket_comment": None,
-    "ticket_feedback": None,
-    "attachment": 404,
-    "visits": 200,
-    "offers": 200,
-    "contacts": 403,  # staff only: inviting contacts
-    "accept": 404,  # an unknown invitation token
+# Portal pages: (GET, POST) status for kim with the other customer's ids (POST None: not sent).
+PORTAL_PAGES: dict[str, tuple[int, int | None]] = {
+    "index": (200, None),
+    "tickets": (200, None),
+    "ticket_new": (200, None),
+    "ticket": (404, None),
+    "ticket_comment": (405, 404),
+    "ticket_feedback": (405, 404),
+    "attachment": (404, None),
+    "visits": (200, None),
+    "offers": (200, None),
+    "contacts": (403, None),  # staff only: inviting contacts
+    "accept": (404, None),  # an unknown invitation token
+    "staff_reply": (405, 403),  # staff answer customers
+    "staff_attachment": (403, None),
 }
 # Paths outside the portal a customer contact may reach, and what a GET answers.
 OPEN_OUTSIDE: dict[str, int] = {
@@ -140,12 +142,11 @@ def test_every_page_outside_the_portal_refuses_a_customer_contact(
             if pattern.name not in PORTAL_PAGES:
                 pytest.fail(f"{url} ({name}) is a portal page this test does not know.")
             seen_portal.add(pattern.name)
-            expected = PORTAL_PAGES[pattern.name]
-            got = client.get(url).status_code
-            if got != (expected if expected is not None else 405):
-                wrong[url] = (expected, got)
-            if expected is None and (got := client.post(url, {}).status_code) != 404:
-                wrong[f"POST {url}"] = (404, got)
+            on_get, on_post = PORTAL_PAGES[pattern.name]
+            if (got := client.get(url).status_code) != on_get:
+                wrong[url] = (on_get, got)
+            if on_post is not None and (got := client.post(url, {}).status_code) != on_post:
+                wrong[f"POST {url}"] = (on_post, got)
             continue
         if name in OPEN_OUTSIDE:
             if (got := client.get(url).status_code) != OPEN_OUTSIDE[name]:
