@@ -58,6 +58,7 @@ COMMAND_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("demo-data", "create the demo organisation (--seed N, --size small|large, --force)"),
             ("migrate", "create or update the database tables (explicit on PostgreSQL)"),
             ("import KIND FILE", "import a ticket history: servicenow, events or tickets"),
+            ("import maintenance SRC DIR", "machine failures, replacements (SRC: azure-pdm)"),
         ),
     ),
     (
@@ -78,6 +79,7 @@ COMMAND_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("forecast-db", "forecast of reactive demand from the ticket history"),
             ("feasibility PROMISE_ID", "Gate 1 feasibility of a promise: kept, staff, verdict"),
             ("bench NAME", "benchmarks side by side with peers (sla, queueing, ...)"),
+            ("maintenance-backtest", "fit component lives before a cutoff, predict after it"),
             (
                 "schedule vrptw FILE",
                 "vehicle routes for a VRPLIB/Solomon file (no database needed)",
@@ -211,6 +213,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     name, rest = args[0], args[1:]
     if name == "sla" and rest[:1] == ["discover"]:
         name, rest = "sla_discover", rest[1:]
+    if name == "import" and rest[:1] == ["maintenance"]:
+        name, rest = "import_maintenance", rest[1:]
     if name in ENGINE_COMMANDS:
         return run_engine_command(name, rest)
     return run_django_command(name, rest)

@@ -176,8 +176,11 @@ SERVICEGATE_DEMO_STEPS = [
     "servicegate.operations.demo.tickets.build",
     "servicegate.measurement.demo.build",
     "servicegate.planning.demo.build",
+    "servicegate.maintenance.demo.build",
     "servicegate.improvement.demo.build",
     "servicegate.portal.demo.build",
+    "servicegate.scheduling.demo.build",
+    "servicegate.team.agile_demo.build",
 ]
 # The dashboard's panels, in the order they show (each ``() -> core.dashboard.Panel``).
 SERVICEGATE_DASHBOARD_PANELS = [
@@ -189,6 +192,9 @@ SERVICEGATE_DASHBOARD_PANELS = [
     "servicegate.improvement.dashboard.open_findings",
     "servicegate.improvement.dashboard.running_actions",
     "servicegate.team.dashboard.cards_in_progress",
+    "servicegate.maintenance.dashboard.active_plans",
+    "servicegate.maintenance.dashboard.condition_alarms",
+    "servicegate.scheduling.dashboard.visits_today",
 ]
 # Personal sections below the figures: functions (user) -> Panel.
 SERVICEGATE_DASHBOARD_SECTIONS = ["servicegate.inbox.dashboard.inbox_section"]
@@ -325,6 +331,8 @@ SERVICEGATE_TICKETS_CHANGED = [
     "servicegate.measurement.services.clocks_follow",
     "servicegate.team.board_services.cards_follow",
 ]
+# Listeners told which improvement actions changed stage (the team board's cards follow).
+SERVICEGATE_ACTIONS_CHANGED = ["servicegate.team.board_services.action_cards_follow"]
 # Tasks the worker enqueues every minute (every worker does; the tasks are idempotent).
 SERVICEGATE_PERIODIC_TASKS = [
     "servicegate.measurement.notifications.breach_warnings_task",
@@ -339,6 +347,7 @@ SERVICEGATE_INBOX_SOURCES = [
     "servicegate.promises.inbox.promise_items",
     "servicegate.measurement.notifications.inbox_items",
     "servicegate.improvement.inbox.action_items",
+    "servicegate.improvement.inbox.g4_recommendation_items",
 ]
 
 # The customer portal: a feedback score at or below this raises a KVP finding; the largest

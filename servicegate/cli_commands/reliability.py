@@ -133,6 +133,32 @@ def replacement_command(args: argparse.Namespace) -> int:
     return 0
 
 
+@_safely
+def rul_command(args: argparse.Namespace) -> int:
+    """Remaining useful life of each test unit from condition data."""
+    from servicegate.engines import rul
+
+    if args.format != "cmapss":
+        raise ReliabilityDataError(f"The format {args.format!r} is not known; use cmapss.")
+    train = rul.read_cmapss(args.train)
+    test = rul.read_cmapss(args.test)
+    truth = None if args.truth is None else rul.read_true_rul(args.truth)
+    model = rul.fit_rul_model(train, seed=args.seed, threads=args.threads, rounds=args.rounds)
+    predictions = rul.predict_rul(model, test)
+    payload: dict[str, Any] = {"predictions": [round(float(p), 3) for p in predictions]}
+    if truth is not None:
+        payload["rmse"] = round(rul.rmse(predictions, truth), 3)
+    if args.json:
+        _print_json(payload)
+        return 0
+    print("unit,predicted_rul")
+    for unit, value in zip(rul.last_cycles(test).units, predictions, strict=True):
+        print(f"{unit},{value:.1f}")
+    if truth is not None:
+        print(f"RMSE against {args.truth}: {payload['rmse']:.2f} cycles", file=sys.stderr)
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("reliability", help="life data: Weibull fits, replacement, RUL")
     commands = parser.add_subparsers(dest="reliability_command", required=True)
@@ -159,3 +185,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--cost-failure", required=True, help="cost of a failure replacement Cf > Cp")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=replacement_command)
+
+    p = commands.add_parser(
+        "rul",
+        help="remaining useful life per test unit from condition data",
+        description="NASA C-MAPSS text files: unit, cycle, 3 settings, 21 sensors per row.",
+    )
+    p.add_argument("--format", default="cmapss", help="input format (cmapss)")
+    p.add_argument("--train", required=True, help="run-to-failure histories")
+    p.add_argument("--test", required=True, help="histories to predict, cut before failure")
+    p.add_argument("--truth", help="true remaining lives (RUL_FD001.txt): also print the RMSE")
+    p.add_argument("--seed", type=int, default=0, help="random seed of the model (default 0)")
+    p.add_argument("--threads", type=int, help="CPU threads for the fit (default: all)")
+    p.add_argument("--rounds", type=int, default=300, help="boosting rounds (default 300)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=rul_command)

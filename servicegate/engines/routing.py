@@ -274,18 +274,12 @@ def _solve(
     node_travel = travel[np.ix_(loc, loc)]
     manager = pywrapcp.RoutingIndexManager(len(locations), n_techs, starts, ends)
     routing = pywrapcp.RoutingModel(manager)
-    travel_list = node_travel.tolist()
-
-    def arc_cost(i: int, j: int) -> int:
-        return int(travel_list[manager.IndexToNode(i)][manager.IndexToNode(j)])
-
-    def transit(i: int, j: int) -> int:
-        a = manager.IndexToNode(i)
-        return int(service[a] + travel_list[a][manager.IndexToNode(j)])
-
-    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(arc_cost))
+    # matrices evaluated inside OR-Tools: no Python call per arc during the search
+    cost = routing.RegisterTransitMatrix(node_travel.tolist())
+    busy = routing.RegisterTransitMatrix((node_travel + np.asarray(service)[:, None]).tolist())
+    routing.SetArcCostEvaluatorOfAllVehicles(cost)
     horizon = max([t.shift[1] for t in techs] + [j.window[1] for j in jobs]) + 1
-    routing.AddDimension(routing.RegisterTransitCallback(transit), horizon, horizon, False, "time")
+    routing.AddDimension(busy, horizon, horizon, False, "time")
     time = routing.GetDimensionOrDie("time")
     for v, tech in enumerate(techs):
         time.CumulVar(routing.Start(v)).SetRange(tech.shift[0], tech.shift[1])

@@ -171,8 +171,10 @@ def _parse_vrplib(text: str, name: str) -> VrptwInstance:
     order = [depots[0] - 1] + [i for i in range(size) if i != depots[0] - 1]
     capacity = _header_number(headers, "CAPACITY", math.inf)
     vehicles = _header_number(headers, "VEHICLES", size - 1)
+    service = service[order]
+    service[0] = 0.0  # a SERVICE_TIME header means the customers; vehicles leave at once
     return _instance(
-        name, coords[order], demand[order], windows[order], service[order], capacity, vehicles
+        name, coords[order], demand[order], windows[order], service, capacity, vehicles
     )
 
 

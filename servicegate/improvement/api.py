@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -24,7 +24,11 @@ from servicegate.catalog.models import Segment, ServiceProduct
 from servicegate.core.permissions import require_capability
 from servicegate.improvement import services
 from servicegate.improvement.errors import StageError
+from servicegate.improvement.exports import scorecard_csv, scorecard_xlsx
 from servicegate.improvement.models import Action, Finding
+from servicegate.improvement.recommendation import recommend
+from servicegate.improvement.reviewpack import review_pack_pdf
+from servicegate.improvement.scorecard import BY_LABELS, GROUPINGS, ScoreRow, scorecard
 from servicegate.improvement.selectors import (
     ActionFilter,
     FindingFilter,
@@ -313,3 +317,109 @@ def action_effect(request: HttpRequest, action_id: int) -> dict[str, Any]:
     one-sided Fisher p-value and the verdict (null until measured in "check")."""
     require_capability(request.user, "view_servicegate")
     return effect_of(get_object_or_404(Action, pk=action_id))
+
+
+class ScoreRowOut(Schema):
+    key: int | None
+    label: str
+    promises: int
+    tickets: int
+    met: int
+    attainment: float | None
+    target_percent: float | None
+    kept: bool | None
+    trend: list[float | None]
+
+
+def _scorecard_rows(by: str, since: dt.date | None, until: dt.date | None) -> list[ScoreRow]:
+    if by not in GROUPINGS:
+        raise ValidationError(
+            {
+                "by": _("Group the scorecard by one of %(values)s.")
+                % {"values": ", ".join(GROUPINGS)}
+            }
+        )
+    return scorecard(by=by, since=since, until=until)
+
+
+@router.get("/scorecard", response={200: list[ScoreRowOut], **ERRORS})
+def scorecard_rows(
+    request: HttpRequest,
+    by: str = "product",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Status[Any]:
+    """Promised versus kept per ``by`` (product, segment, customer, made_by), worst
+    first: decided clocks from ``since`` to ``until`` (inclusive days, UTC); the trend is
+    the attainment of each of the last six months."""
+    require_capability(request.user, "view_servicegate")
+    try:
+        rows = _scorecard_rows(by, since, until)
+    except ValidationError as exc:
+        return _invalid(exc)
+    return Status(200, [r.as_dict() for r in rows])
+
+
+@router.get("/scorecard.xlsx", response={200: None, **ERRORS})
+def scorecard_workbook(
+    request: HttpRequest,
+    by: str = "product",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Any:
+    """The scorecard as an Excel workbook (header row, one row per key, % formats)."""
+    require_capability(request.user, "view_servicegate")
+    try:
+        rows = _scorecard_rows(by, since, until)
+    except ValidationError as exc:
+        return _invalid(exc)
+    response = HttpResponse(
+        scorecard_xlsx(rows, title=str(BY_LABELS[by])),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="scorecard-{by}.xlsx"'
+    return response
+
+
+@router.get("/scorecard.csv", response={200: None, **ERRORS})
+def scorecard_text(
+    request: HttpRequest,
+    by: str = "product",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Any:
+    """The scorecard as CSV (attainment and target as fractions)."""
+    require_capability(request.user, "view_servicegate")
+    try:
+        rows = _scorecard_rows(by, since, until)
+    except ValidationError as exc:
+        return _invalid(exc)
+    response = HttpResponse(scorecard_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="scorecard-{by}.csv"'
+    return response
+
+
+class RecommendationOut(Schema):
+    recommendation: str
+    reason: str
+    evidence: dict[str, Any]
+
+
+@router.get("/promises/{promise_id}/recommendation", response={200: RecommendationOut, **ERRORS})
+def promise_recommendation(request: HttpRequest, promise_id: int) -> dict[str, Any]:
+    """keep | tighten | relax | reprice | add_capacity | change_calendar, the reason and
+    the evidence (attainment with its interval, target, breach causes, staffing)."""
+    require_capability(request.user, "view_servicegate")
+    return recommend(get_object_or_404(Promise, pk=promise_id)).as_dict()
+
+
+@router.get("/promises/{promise_id}/review-pack.pdf", response={200: None, **ERRORS})
+def promise_review_pack(request: HttpRequest, promise_id: int) -> Any:
+    """The G4 review pack as PDF, in the reader's language."""
+    require_capability(request.user, "view_servicegate")
+    promise = get_object_or_404(
+        Promise.objects.select_related("product", "segment", "made_by"), pk=promise_id
+    )
+    response = HttpResponse(review_pack_pdf(promise), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="review-pack-{promise.pk}.pdf"'
+    return response

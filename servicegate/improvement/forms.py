@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicegate.catalog.models import Segment, ServiceProduct
 from servicegate.improvement.choices import FindingSource, FindingStatus, Kpi, Severity, Stage
-from servicegate.operations.models import Customer
+from servicegate.operations.models import Customer, Ticket
 from servicegate.promises.models import Promise
 
 
@@ -56,6 +56,9 @@ class FindingForm(forms.Form):
     )
     customer = forms.ModelChoiceField(
         queryset=Customer.objects.order_by("name"), required=False, label=_("Customer")
+    )
+    ticket = forms.ModelChoiceField(
+        queryset=Ticket.objects.all(), required=False, widget=forms.HiddenInput
     )
 
 

@@ -1,9 +1,10 @@
 """What the KVP register puts into people's inboxes (``SERVICEGATE_INBOX_SOURCES``):
-the unfinished actions a person owns that are due within two weeks or overdue."""
+the unfinished actions a person owns that are due within two weeks or overdue, and
+for a promise's maker the recommendation of its decided G4 review."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.urls import reverse
@@ -40,3 +41,34 @@ def action_items(user: User) -> list[InboxItem]:
             )
         )
     return items
+
+
+#: How long a decided G4 review stays in its promise maker's inbox.
+G4_DAYS = 30
+
+
+def g4_recommendation_items(user: User) -> list[InboxItem]:
+    """For the maker of a promise whose G4 review was decided in the last 30 days: the
+    recommendation back to Sales waits on the review page (one query)."""
+    from servicegate.promises.models import GateReview
+
+    if not user.is_authenticated:
+        return []
+    since = timezone.now() - timedelta(days=G4_DAYS)
+    reviews = (
+        GateReview.objects.filter(gate__code="G4", promise__made_by=user, decided_at__gte=since)
+        .select_related("promise")
+        .order_by("-decided_at")[:20]
+    )
+    return [
+        InboxItem(
+            kind="g4_recommendation",
+            label=_("G4 recommendation"),
+            title=_("The G4 review of %(promise)s is decided: read the recommendation.")
+            % {"promise": review.promise},
+            url=reverse("promises:review", args=[review.pk]),
+            since=review.decided_at or since,
+            promise=review.promise_id,
+        )
+        for review in reviews
+    ]

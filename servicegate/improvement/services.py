@@ -16,9 +16,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from servicegate.catalog.models import Segment, ServiceProduct
@@ -384,7 +386,15 @@ def action_transition(
         )
         if to == Stage.DONE and action.finding_id:
             _close_finding_when_done(action.finding_id, now)
+        actions_changed([action.pk])
     return action
+
+
+def actions_changed(ids: list[int]) -> None:
+    """Tell the areas that show actions (the team board) which actions changed stage;
+    the listeners are the dotted paths in ``SERVICEGATE_ACTIONS_CHANGED``."""
+    for path in getattr(settings, "SERVICEGATE_ACTIONS_CHANGED", []):
+        import_string(path)(ids)
 
 
 def _require_effect(action: Action, note: str) -> None:

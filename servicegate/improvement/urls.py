@@ -14,4 +14,6 @@ urlpatterns = [
     path("actions/<int:pk>/", views.action_view, name="action_detail"),
     path("actions/<int:pk>/move/", views.action_move, name="action_move"),
     path("actions/<int:pk>/measure/", views.action_measure, name="action_measure"),
+    path("scorecard/", views.scorecard_view, name="scorecard"),
+    path("scorecard/<str:by>/<int:key>/", views.scorecard_drill, name="scorecard_drill"),
 ]

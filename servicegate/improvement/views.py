@@ -25,6 +25,7 @@ from servicegate.improvement.forms import (
     MoveForm,
 )
 from servicegate.improvement.models import Action, Finding
+from servicegate.improvement.scorecard import BY_LABELS, GROUPINGS, drill_down, scorecard
 from servicegate.improvement.selectors import (
     ActionFilter,
     FindingFilter,
@@ -63,7 +64,8 @@ def finding_view(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required("raise_finding")
 def finding_new(request: HttpRequest) -> HttpResponse:
     """Raise a finding (a repeated one leads to the finding already open)."""
-    initial = {k: request.GET[k] for k in ("promise", "customer", "source") if k in request.GET}
+    keys = ("promise", "customer", "source", "ticket")
+    initial = {k: request.GET[k] for k in keys if k in request.GET}
     form = FindingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -220,3 +222,27 @@ def action_measure(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The effect was measured again."))
     return redirect("improvement:action_detail", pk=pk)
+
+
+@capability_required("view_servicegate")
+def scorecard_view(request: HttpRequest) -> HttpResponse:
+    """Promised versus kept per product, segment, customer or promise maker."""
+    by = request.GET.get("by", "product")
+    if by not in GROUPINGS:
+        by = "product"
+    context = {
+        "by": by,
+        "by_label": BY_LABELS[by],
+        "groupings": [(k, BY_LABELS[k]) for k in GROUPINGS],
+        "rows": scorecard(by=by),
+    }
+    return render(request, "improvement/scorecard.html", context)
+
+
+@capability_required("view_servicegate")
+def scorecard_drill(request: HttpRequest, by: str, key: int) -> HttpResponse:
+    """The promises behind one scorecard row with attainment and breach causes."""
+    if by not in GROUPINGS:
+        raise Http404(_("There is no such scorecard grouping."))
+    context = {"by": by, "by_label": BY_LABELS[by], "rows": drill_down(by, key)}
+    return render(request, "improvement/scorecard_drill.html", context)

@@ -24,6 +24,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from servicegate.catalog.choices import PriceModel
@@ -75,7 +76,9 @@ def customer_offers(customer: Customer, *, now: datetime) -> list[Offer]:
     terms_list = list(
         PreventiveTerms.objects.filter(product__is_active=True, asset_model__name__in=models)
         .select_related("product", "asset_model")
-        .prefetch_related("components")
+        .prefetch_related(
+            Prefetch("components", queryset=Component.objects.select_related("asset_model"))
+        )
         .order_by("product__name")
     )
     wanted: dict[int, Component] = {}
@@ -95,7 +98,7 @@ def _covered(terms: PreventiveTerms) -> list[Component]:
     chosen = list(terms.components.all())
     if chosen:
         return chosen
-    return list(terms.asset_model.components.all())
+    return list(terms.asset_model.components.select_related("asset_model"))
 
 
 def _interval(terms: PreventiveTerms, covered: list[ComponentReliability]) -> int:

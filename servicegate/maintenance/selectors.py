@@ -27,7 +27,7 @@ from servicegate.maintenance.models import (
     PreventiveTerms,
     Trigger,
 )
-from servicegate.operations.models import Customer
+from servicegate.operations.models import Asset, Customer
 
 
 def plan_list() -> QuerySet[PreventivePlan]:
@@ -86,7 +86,8 @@ def fleet_lives(
 
     A life starts at the asset's install date (or, without one, at the first event seen,
     since the age before it is unknown) or the previous event, and ends at a failure
-    (a failure time), a preventive replacement or ``until`` (censored). One query.
+    (a failure time), a preventive replacement or ``until`` (censored); an installed
+    asset without events has one censored life. Two queries.
     """
     events = LifeEvent.objects.filter(component__in=components, at__lt=until)
     if assets is not None:
@@ -110,7 +111,40 @@ def fleet_lives(
         start = at
     if key is not None and start is not None and until > start:
         lives[key[0]].censored.append((until - start).total_seconds() / DAY)
+    _add_unfailed(lives, components, until=until, assets=assets)
     return lives
+
+
+def _add_unfailed(
+    lives: dict[int, Lives],
+    components: Sequence[Component],
+    *,
+    until: datetime,
+    assets: Sequence[int] | None,
+) -> None:
+    """Assets installed before ``until`` whose component has no event yet: one censored
+    life each, from installation to ``until`` (leaving them out would keep only the
+    parts that failed and make lives look short). One query."""
+    by_model: dict[str, list[Component]] = {}
+    for component in components:
+        by_model.setdefault(component.asset_model.name, []).append(component)
+    with_events = set(
+        LifeEvent.objects.filter(component__in=components, at__lt=until).values_list(
+            "component_id", "asset_id"
+        )
+    )
+    found = Asset.objects.filter(
+        product_model__in=list(by_model), install_date__isnull=False, install_date__lt=until.date()
+    )
+    if assets is not None:
+        found = found.filter(pk__in=assets)
+    for asset_id, model, installed in found.values_list("pk", "product_model", "install_date"):
+        if installed is None:  # excluded by the query; keeps the type checker informed
+            continue
+        start = datetime.combine(installed, time.min, tzinfo=UTC)
+        for component in by_model[model]:
+            if (component.pk, asset_id) not in with_events:
+                lives[component.pk].censored.append((until - start).total_seconds() / DAY)
 
 
 def component_reliability(

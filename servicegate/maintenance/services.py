@@ -105,6 +105,27 @@ def life_event_record(
     return event
 
 
+def life_events_record(
+    *, by: Actor, events: Sequence[tuple[Asset, Component, datetime, str]]
+) -> int:
+    """Record many ``(asset, component, at, kind)`` life events at once (a history
+    taken over, the demo); events already recorded are skipped. Returns how many."""
+    _require(by, "manage_installed_base", _("Your role does not allow recording failures."))
+    rows = [
+        LifeEvent(asset=asset, component=component, at=at, kind=kind)
+        for asset, component, at, kind in events
+    ]
+    for row in rows:
+        if row.kind not in LifeEventKind.values:
+            raise MaintenanceRefused(
+                _("%(kind)r is no life event; use failure or replacement.") % {"kind": row.kind}
+            )
+    with transaction.atomic():
+        before = LifeEvent.objects.count()
+        LifeEvent.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        return LifeEvent.objects.count() - before
+
+
 def terms_set(
     *,
     by: Actor,

@@ -27,6 +27,13 @@ TIME_UNIT_CHOICES = [
 STATUS_CHOICES = [(s.value, s.label) for s in TicketStatus if s != TicketStatus.OTHER]
 
 
+def _statuses(label: Any, choices: list[tuple[str, Any]]) -> forms.MultipleChoiceField:
+    """A list of ticket statuses as check boxes (none ticked: an empty list)."""
+    return forms.MultipleChoiceField(
+        label=label, required=False, choices=choices, widget=forms.CheckboxSelectMultiple
+    )
+
+
 class WhatIfForm(forms.Form):
     """Other terms to replay a promise's past tickets with."""
 
@@ -37,24 +44,13 @@ class WhatIfForm(forms.Form):
     calendar = forms.ModelChoiceField(
         label=_("Business calendar"), queryset=BusinessCalendar.objects.order_by("name")
     )
-    start_statuses = forms.MultipleChoiceField(
-        label=_("Clock starts on (none: when the ticket is opened)"),
-        required=False,
-        choices=STATUS_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
+    start_statuses = _statuses(
+        _("Clock starts on (none: when the ticket is opened)"), STATUS_CHOICES
     )
-    pause_statuses = forms.MultipleChoiceField(
-        label=_("Clock pauses on"),
-        required=False,
-        choices=[(s.value, s.label) for s in TicketStatus if s in PAUSE_STATUSES],
-        widget=forms.CheckboxSelectMultiple,
+    pause_statuses = _statuses(
+        _("Clock pauses on"), [(s.value, s.label) for s in TicketStatus if s in PAUSE_STATUSES]
     )
-    stop_statuses = forms.MultipleChoiceField(
-        label=_("Clock stops on"),
-        required=False,
-        choices=STATUS_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    stop_statuses = _statuses(_("Clock stops on"), STATUS_CHOICES)
     reopen = forms.ChoiceField(
         label=_("On reopen"), choices=ReopenBehaviour.choices, initial=ReopenBehaviour.RESUME
     )

@@ -134,7 +134,7 @@ def replay_terms(promise: Promise, overrides: Overrides) -> Terms:
         raise ReplayError(
             _(
                 "Only clocked promises (first response, resolution, update interval, "
-                "preventive visit on time) can be replayed; a %(metric)s promise has no clock."
+                "preventive visit on time) can be replayed; “%(metric)s” has no clock."
             )
             % {"metric": promise.get_metric_display()}
         )
@@ -176,6 +176,14 @@ def replay_window(
         raise ReplayError(
             _("The window ends on %(end)s, after today (%(today)s); end it today or earlier.")
             % {"end": last, "today": today}
+        )
+    if last < begins:
+        raise ReplayError(
+            _(
+                "The window ends on %(end)s, before the ticket history, which begins on "
+                "%(first)s; end it on or after that day."
+            )
+            % {"end": last, "first": begins}
         )
     if start is None:
         start = max(last - timedelta(days=DEFAULT_DAYS - 1), begins)

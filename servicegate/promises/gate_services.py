@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from servicegate.accounts.roles import ROLE_CAPABILITIES
 from servicegate.core.actors import Actor, as_user
 from servicegate.core.delegation import decides_by_delegation
-from servicegate.core.permissions import require_capability
+from servicegate.core.permissions import has_capability, require_capability
 from servicegate.promises.audit import audit_record, diff, snapshot
 from servicegate.promises.choices import Answer, AuditAction, Decision, PromiseState
 from servicegate.promises.errors import ConcurrentEditError, TransitionError
@@ -166,9 +166,16 @@ def _answer_in_open_reviews(criterion: GateCriterion) -> None:
     )
 
 
+def may_review(by: Actor, gate: GateDefinition) -> bool:
+    """Whether ``by`` reviews at ``gate``: with the gate's capability, or for G3 when the
+    service manager delegated the service start to them as team lead (levels 5-7)."""
+    if has_capability(by, gate_capability(gate)):
+        return True
+    return gate.code == "G3" and decides_by_delegation(by, "g3_service_start")
+
+
 def _require_reviewer(review_gate: GateDefinition, promise: Promise | None, by: Actor) -> None:
-    # The service manager may delegate the G3 decision to the team lead (levels 5-7).
-    if not (review_gate.code == "G3" and decides_by_delegation(by, "g3_service_start")):
+    if not may_review(by, review_gate):
         require_capability(by, gate_capability(review_gate))
     if promise is not None and promise.made_by_id == by.pk:
         raise PermissionDenied(

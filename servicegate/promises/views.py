@@ -26,7 +26,7 @@ from servicegate.promises.forms import (
     TransitionForm,
 )
 from servicegate.promises.gate_rules import review_due
-from servicegate.promises.gate_services import gate_capability
+from servicegate.promises.gate_services import may_review
 from servicegate.promises.models import (
     PROMISE_FIELDS,
     Contract,
@@ -133,7 +133,7 @@ def _detail_context(request: HttpRequest, promise: Promise) -> dict[str, Any]:
     gates = [
         (g, open_reviews.get(g.pk))
         for g in GateDefinition.objects.filter(is_active=True)
-        if has_capability(request.user, gate_capability(g))
+        if may_review(request.user, g)
         and promise.made_by_id != request.user.pk
         and (g.pk in open_reviews or review_due(promise, g.code))
     ]
@@ -244,7 +244,7 @@ def _review_context(request: HttpRequest, review: GateReview, **extra: Any) -> d
         "review": review,
         "blockers": selectors.review_blockers(review),
         "can_review": review.is_open
-        and has_capability(request.user, gate_capability(review.gate))
+        and may_review(request.user, review.gate)
         and (review.promise is None or review.promise.made_by_id != request.user.pk),
         "evidence_form": extra.get("evidence_form") or EvidenceForm(review=review),
         "decision_form": extra.get("decision_form")

@@ -30,7 +30,7 @@ from servicegate.operations.choices import (
     Channel,
 )
 from servicegate.operations.models import Ticket
-from servicegate.scheduling.models import Absence, DayPlan, Visit
+from servicegate.scheduling.models import Absence, DayPlan, UnassignedTicket, Visit
 from servicegate.team.models import Technician, TechnicianSkill
 
 ROAD_FACTOR = 1.3
@@ -251,7 +251,7 @@ def latest_plan(day: dt.date) -> DayPlan | None:
 def plan_visits(plan: DayPlan) -> list[Visit]:
     """The plan's visits with ticket, site, skills and technician (fixed query count)."""
     return list(
-        plan.visits.select_related("ticket__asset__site", "ticket__customer", "technician")
+        plan.visits.select_related("ticket__asset__site", "ticket__customer", "technician__base")
         .prefetch_related("ticket__required_skills")
         .order_by("technician__name", "technician_id", "sequence")
     )
@@ -304,3 +304,22 @@ def plan_dict(plan: DayPlan) -> dict[str, Any]:
         ],
         "distance_km": plan.distance_km,
     }
+
+
+def plan_unassigned(plan: DayPlan) -> list[UnassignedTicket]:
+    """The plan's unassigned tickets with their sites (one query)."""
+    return list(plan.unassigned.select_related("ticket__asset__site").order_by("pk"))
+
+
+def technician_of(user: object) -> Technician | None:
+    """The technician profile of a logged-in user, if there is one."""
+    pk = getattr(user, "pk", None)
+    return None if pk is None else Technician.objects.filter(user_id=pk).first()
+
+
+def technician_visits(technician: Technician, day: dt.date) -> list[Visit]:
+    """The technician's visits in the plan in force for ``day``."""
+    plan = latest_plan(day)
+    if plan is None:
+        return []
+    return [v for v in plan_visits(plan) if v.technician_id == technician.pk]

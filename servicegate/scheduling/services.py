@@ -20,6 +20,7 @@ from servicegate.engines.routing import DayPlan as EnginePlan
 from servicegate.engines.routing import RoutingInputError, plan_day
 from servicegate.operations.choices import REACTIVE_KINDS, STOP_STATUSES, Channel
 from servicegate.operations.models import Ticket
+from servicegate.operations.ticket_services import tickets_changed
 from servicegate.scheduling.choices import UnassignedReason
 from servicegate.scheduling.errors import ScheduleRefused
 from servicegate.scheduling.models import DayPlan, UnassignedTicket, Visit
@@ -30,7 +31,7 @@ from servicegate.scheduling.selectors import (
     latest_plan,
     technicians_for,
 )
-from servicegate.team.models import Technician
+from servicegate.team.models import Skill, Technician
 
 #: Seconds the solver may search; small days finish far earlier.
 TIME_LIMIT_S = 2.0
@@ -231,3 +232,31 @@ def visit_reassign(
             % {"ids": ", ".join(str(i) for i in dropped)}
         )
     return _save(data, result, pins, by)
+
+
+def work_order_terms_set(
+    *,
+    ticket: Ticket,
+    by: Actor,
+    window_start: dt.datetime | None,
+    window_end: dt.datetime | None,
+    duration_minutes: int | None,
+    skills: Sequence[Skill] = (),
+) -> Ticket:
+    """Set when a ticket's visit may take place, how long it takes and the skills it needs.
+
+    Dispatchers and service managers; the window must not end before it starts and
+    the duration must be positive.
+    """
+    require_capability(by, "dispatch")
+    if window_start and window_end and window_end <= window_start:
+        raise ScheduleRefused(_("The window ends before it starts; give an end after the start."))
+    if duration_minutes is not None and duration_minutes <= 0:
+        raise ScheduleRefused(_("The planned duration must be at least one minute."))
+    with transaction.atomic():
+        ticket.window_start, ticket.window_end = window_start, window_end
+        ticket.duration_minutes = duration_minutes
+        ticket.save(update_fields=["window_start", "window_end", "duration_minutes"])
+        ticket.required_skills.set(skills)
+        tickets_changed([ticket.pk])
+    return ticket

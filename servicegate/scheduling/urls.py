@@ -1,9 +1,15 @@
+"""URLs of scheduling: the day plan, planning it, urgent tickets, moving a visit, my day."""
+
 from django.urls import path
 
-from servicegate.core.views import area_placeholder
+from servicegate.scheduling import views
 
 app_name = "scheduling"
 
 urlpatterns = [
-    path("", area_placeholder("scheduling"), name="index"),
+    path("", views.index, name="index"),
+    path("plan/", views.plan, name="plan"),
+    path("urgent/", views.urgent, name="urgent"),
+    path("visits/<int:pk>/reassign/", views.reassign, name="reassign"),
+    path("my-day/", views.my_day, name="my_day"),
 ]

@@ -16,11 +16,20 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from servicegate.api.pagination import Pagination
+from servicegate.catalog.models import ServiceProduct
 from servicegate.core.permissions import require_capability
 from servicegate.operations.models import Ticket
 from servicegate.team import board_services, reflection_services, selectors, services
 from servicegate.team.errors import TeamRefused
-from servicegate.team.models import Article, Card, FeedbackNote, Initiative, Skill, Team
+from servicegate.team.models import (
+    Article,
+    BoardColumn,
+    Card,
+    FeedbackNote,
+    Initiative,
+    Skill,
+    Team,
+)
 
 router = Router(tags=["team"])
 
@@ -62,6 +71,87 @@ def team_list(request: HttpRequest) -> QuerySet[Team]:
     """The service teams."""
     require_capability(request.user, "view_servicegate")
     return selectors.teams()
+
+
+class TeamIn(Schema):
+    name: str
+    vision: str = ""
+    mission: str = ""
+    ticket_group: str = ""
+    lead: int | str | None = None
+    members: list[int | str] = []
+
+
+@router.post("/teams/", response={201: TeamOut, **ERRORS})
+def team_create(request: HttpRequest, payload: TeamIn) -> Status[Any]:
+    """Create a team with the default board columns, its lead and members (``manage_team``)."""
+    try:
+        lead = _user(payload.lead) if payload.lead is not None else None
+        members = [_user(m) for m in payload.members]
+        team = services.team_create(
+            by=request.user,
+            name=payload.name,
+            vision=payload.vision,
+            mission=payload.mission,
+            ticket_group=payload.ticket_group,
+        )
+        if lead is not None:
+            services.team_member_add(team=team, user=lead, role="lead", by=request.user)
+        for member in members:
+            services.team_member_add(team=team, user=member, by=request.user)
+    except TeamRefused as exc:
+        return _refused(exc)
+    return Status(201, team)
+
+
+class ColumnIn(Schema):
+    key: str
+    name: str
+    statuses: list[str] = []
+    wip_limit: int | None = None
+    done: bool = False
+
+
+class ColumnPatch(Schema):
+    name: str | None = None
+    wip_limit: int | None = -1
+
+
+def _column_out(column: BoardColumn) -> dict[str, Any]:
+    return {
+        "id": column.pk,
+        "key": column.key,
+        "name": column.name,
+        "wip_limit": column.wip_limit,
+        "statuses": column.statuses,
+        "done": column.done,
+    }
+
+
+@router.post("/teams/{team_id}/columns", response={201: dict[str, Any], **ERRORS})
+def column_add(request: HttpRequest, team_id: int, payload: ColumnIn) -> Status[Any]:
+    """Add a column to a team's board (``manage_team``)."""
+    team = get_object_or_404(Team, pk=team_id)
+    try:
+        column = services.column_add(team=team, by=request.user, **payload.dict())
+    except TeamRefused as exc:
+        return _refused(exc)
+    return Status(201, _column_out(column))
+
+
+@router.patch("/board/columns/{column_id}", response={200: dict[str, Any], **ERRORS})
+def column_patch(request: HttpRequest, column_id: int, payload: ColumnPatch) -> Status[Any]:
+    """Rename a column or change its WIP limit (null: no limit; ``manage_team``)."""
+    column = get_object_or_404(BoardColumn, pk=column_id)
+    if payload.wip_limit is not None and payload.wip_limit < -1:
+        return Status(422, {"detail": _("A WIP limit is a positive number, or null for none.")})
+    try:
+        services.column_update(
+            column=column, by=request.user, name=payload.name, wip_limit=payload.wip_limit
+        )
+    except TeamRefused as exc:
+        return _refused(exc)
+    return Status(200, _column_out(column))
 
 
 # ---------------------------------------------------------------- skills and delegation
@@ -118,6 +208,26 @@ def skill_assess(request: HttpRequest, payload: AssessmentIn) -> Status[dict[str
     except TeamRefused as exc:
         return _refused(exc)
     return Status(200, {"skill": skill.pk, "self_level": a.self_level, "lead_level": a.lead_level})
+
+
+class GapActionIn(Schema):
+    product: int
+    skill: int
+    owner: int | str
+
+
+@router.post("/skills/gaps/actions", response={201: dict[str, Any], **ERRORS})
+def gap_action(request: HttpRequest, payload: GapActionIn) -> Status[Any]:
+    """Turn a skills gap into a development action of the KVP register."""
+    product = get_object_or_404(ServiceProduct, pk=payload.product)
+    skill = get_object_or_404(Skill, pk=payload.skill)
+    try:
+        action = services.gap_action_create(
+            product=product, skill=skill, owner=_user(payload.owner), by=request.user
+        )
+    except TeamRefused as exc:
+        return _refused(exc)
+    return Status(201, {"action": action.pk, "title": action.title})
 
 
 class DelegationIn(Schema):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from servicegate.core.actors import Actor, as_user
 from servicegate.core.permissions import has_capability
+from servicegate.improvement.models import Action
 from servicegate.operations.choices import STOP_STATUSES
 from servicegate.operations.errors import TicketRefused
 from servicegate.operations.models import Ticket
@@ -54,16 +55,20 @@ def card_add(
     ticket: Ticket | None = None,
     action_id: int | None = None,
     at: datetime | None = None,
+    follow_item: bool = True,
 ) -> Card:
     """Put a ticket (or an improvement action) on ``team``'s board, in the column of the
     ticket's status (the first column otherwise). ``by`` None: the system (an item
-    arriving); otherwise ``work_tickets`` or ``manage_team``."""
+    arriving); otherwise ``work_tickets`` or ``manage_team``. ``follow_item`` False
+    starts in the first column whatever the item's status (replaying history)."""
     user = None if by is None else _require_mover(by)
     columns = list(team.columns.order_by("order", "pk"))
     if not columns:
         raise TeamRefused(_("The team's board has no columns yet; add columns first."), status=409)
     at = at or (ticket.opened_at if ticket is not None else timezone.now())
-    column = (column_for_status(columns, ticket.status) if ticket else None) or columns[0]
+    column = (column_for_status(columns, ticket.status) if ticket and follow_item else None) or (
+        columns[0]
+    )
     with transaction.atomic():
         if ticket is not None and Card.objects.filter(ticket=ticket).exists():
             raise TeamRefused(_("This ticket is on a board already."), status=409)
@@ -98,6 +103,7 @@ def card_move(
     by: Actor,
     override_reason: str = "",
     at: datetime | None = None,
+    follow_item: bool = True,
 ) -> Card:
     """Move ``card`` to the column with key ``to`` of its board.
 
@@ -106,6 +112,7 @@ def card_move(
     board). When the column stands for item statuses the card's ticket does not have,
     the ticket's status is recorded too (through operations, which may refuse: a
     technician records statuses only on their own tickets), so card and item agree.
+    ``follow_item`` False leaves the item alone (replaying a board's history).
     """
     user = _require_mover(by)
     reason = override_reason.strip()
@@ -135,7 +142,8 @@ def card_move(
         over_limit = target.wip_limit is not None and in_target >= target.wip_limit
         _place(card, target, at=at, by=user, reason=reason if over_limit else "")
         ticket = card.ticket
-        if ticket is not None and target.statuses and ticket.status not in target.statuses:
+        stale = ticket is not None and target.statuses and ticket.status not in target.statuses
+        if follow_item and ticket is not None and stale:
             try:
                 ticket_event_append(ticket=ticket, by=user, status=target.statuses[0], at=at)
             except TicketRefused as exc:
@@ -172,3 +180,35 @@ def cards_follow(ticket_ids: Iterable[int]) -> None:
 
 def _title(ticket: Ticket) -> str:
     return f"{ticket.number} {ticket.title}".strip()
+
+
+def action_cards_follow(action_ids: Iterable[int]) -> None:
+    """Listener of improvement-action stage changes: an action's card moves with its
+    PDCA stage — plan in the first column, do/check/act in the first working column
+    (neither first nor done), done in the first done column."""
+    cards = list(Card.objects.filter(action_id__in=list(action_ids)))
+    if not cards:
+        return
+    stages = dict(
+        Action.objects.filter(pk__in=[c.action_id for c in cards]).values_list("pk", "stage")
+    )
+    columns: dict[int, list[BoardColumn]] = {}
+    for column in BoardColumn.objects.filter(team_id__in={c.team_id for c in cards}).order_by(
+        "order", "pk"
+    ):
+        columns.setdefault(column.team_id, []).append(column)
+    now = timezone.now()
+    for card in cards:
+        target = _stage_column(columns.get(card.team_id, []), stages.get(card.action_id or 0, ""))
+        if target is not None and target.pk != card.column_id:
+            _place(card, target, at=max(now, card.column_since), by=None)
+
+
+def _stage_column(columns: list[BoardColumn], stage: str) -> BoardColumn | None:
+    if not columns or not stage:
+        return None
+    if stage == "plan":
+        return columns[0]
+    if stage == "done":
+        return next((c for c in columns if c.done), None)
+    return next((c for c in columns[1:] if not c.done), None)

@@ -105,12 +105,21 @@ def cycle_time_svg(
             lines += (
                 f'<line x1="{PAD}" y1="{y:.1f}" x2="{W - PAD}" y2="{y:.1f}" stroke="{colour}" '
                 f'stroke-dasharray="6 3" data-line="{label}"/>'
-                f'<text x="{W - PAD + 2}" y="{y + 4:.1f}" font-size="11" fill="{colour}">'
+                f'<text x="{W - PAD - 4}" y="{y - 4:.1f}" font-size="11" fill="{colour}" '
+                f'text-anchor="end">'
                 f"{label} {value:.1f}</text>"
             )
     unit = escape(_("days"))
-    axis = f'<text x="4" y="{PAD - 8}" font-size="11">{unit}</text>'
+    axis = f'<text x="4" y="{PAD - 8}" font-size="11">{unit}</text>' + _value_ticks(top)
     return _frame(_("Cycle time"), dots + lines + axis, "chart-cycle")
+
+
+def _value_ticks(top: float) -> str:
+    return "".join(
+        f'<text x="{PAD - 4}" y="{_y(v, top) + 4:.1f}" font-size="10" text-anchor="end">'
+        f"{v:.1f}</text>"
+        for v in (0, top / 2, top)
+    )
 
 
 def throughput_svg(weeks: Sequence[datetime], done: Sequence[int]) -> SafeString:

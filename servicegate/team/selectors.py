@@ -45,6 +45,13 @@ def team_or_first(team_id: int | None) -> Team | None:
     return teams().first()
 
 
+def team_of(user: Actor) -> Team | None:
+    """The first team ``user`` belongs to (None if none)."""
+    if not user.is_authenticated:
+        return None
+    return Team.objects.filter(members__user_id=user.pk).order_by("name").first()
+
+
 def is_team_lead(user: Actor, team: Team | None = None) -> bool:
     """Whether ``user`` leads ``team`` (any team when None)."""
     if not user.is_authenticated:

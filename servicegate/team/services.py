@@ -9,11 +9,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from servicegate.core.actors import Actor, as_user
 from servicegate.core.permissions import has_capability
+from servicegate.improvement.services import action_create
+from servicegate.operations.choices import TicketStatus
 from servicegate.team import selectors
 from servicegate.team.choices import (
     DecisionArea,
@@ -33,11 +38,18 @@ from servicegate.team.models import (
 )
 
 #: The columns a new board starts with: key, name, ticket statuses, WIP limit, done.
-DEFAULT_COLUMNS: tuple[tuple[str, str, list[str], int | None, bool], ...] = (
-    ("todo", "To do", ["new"], None, False),
-    ("doing", "In progress", ["assigned", "in_progress"], 5, False),
-    ("waiting", "Waiting", ["awaiting_customer", "awaiting_vendor", "awaiting_internal"], 4, False),
-    ("done", "Done", ["resolved", "closed", "cancelled"], None, True),
+#: The names are stored in the language of whoever creates the team.
+DEFAULT_COLUMNS: tuple[tuple[str, str | Promise, list[str], int | None, bool], ...] = (
+    ("todo", gettext_lazy("To do"), ["new"], None, False),
+    ("doing", gettext_lazy("In progress"), ["assigned", "in_progress"], 5, False),
+    (
+        "waiting",
+        gettext_lazy("Waiting"),
+        ["awaiting_customer", "awaiting_vendor", "awaiting_internal"],
+        4,
+        False,
+    ),
+    ("done", gettext_lazy("Done"), ["resolved", "closed", "cancelled"], None, True),
 )
 
 
@@ -64,7 +76,7 @@ def team_create(
     vision: str = "",
     mission: str = "",
     ticket_group: str = "",
-    columns: Sequence[tuple[str, str, list[str], int | None, bool]] = DEFAULT_COLUMNS,
+    columns: Sequence[tuple[str, str | Promise, list[str], int | None, bool]] = DEFAULT_COLUMNS,
 ) -> Team:
     """Create a team with its board columns (``manage_team``)."""
     _require_manage(by)
@@ -82,7 +94,7 @@ def team_create(
             BoardColumn(
                 team=team,
                 key=key,
-                name=label,
+                name=str(label),
                 order=i,
                 statuses=statuses,
                 wip_limit=limit,
@@ -121,6 +133,52 @@ def column_update(
             column.wip_limit = wip_limit or None
         column.save()
     return column
+
+
+def column_add(
+    *,
+    team: Team,
+    by: Actor,
+    key: str,
+    name: str,
+    statuses: Sequence[str] = (),
+    wip_limit: int | None = None,
+    done: bool = False,
+    order: int | None = None,
+) -> BoardColumn:
+    """Add a column to ``team``'s board (``manage_team``); its key is unique on the board
+    and its statuses must be ticket statuses no other column of the board claims."""
+    _require_manage(by)
+    if not key.strip() or not name.strip():
+        raise TeamRefused(_("A column needs a key and a name."))
+    unknown = [s for s in statuses if s not in TicketStatus.values]
+    if unknown:
+        raise TeamRefused(
+            _("%(s)s is not a ticket status; use one of: %(all)s.")
+            % {"s": ", ".join(unknown), "all": ", ".join(TicketStatus.values)}
+        )
+    with transaction.atomic():
+        columns = list(BoardColumn.objects.select_for_update().filter(team=team))
+        if any(c.key == key for c in columns):
+            raise TeamRefused(
+                _("The board has a column %(key)s already.") % {"key": key}, status=409
+            )
+        claimed = sorted({s for c in columns for s in c.statuses} & set(statuses))
+        if claimed:
+            raise TeamRefused(
+                _("Another column shows items in %(s)s already; a status belongs to one column.")
+                % {"s": ", ".join(claimed)},
+                status=409,
+            )
+        return BoardColumn.objects.create(
+            team=team,
+            key=key.strip(),
+            name=name.strip(),
+            statuses=list(statuses),
+            wip_limit=wip_limit,
+            done=done,
+            order=order if order is not None else max((c.order for c in columns), default=-1) + 1,
+        )
 
 
 # ---------------------------------------------------------------- delegation
@@ -211,3 +269,46 @@ def skill_need_set(*, product: Any, skill: Skill, level: int, people: int, by: A
             product=product, skill=skill, defaults={"level": level, "people": people}
         )
     return need
+
+
+def gap_action_create(*, product: Any, skill: Skill, owner: User, by: Actor) -> Any:
+    """Turn a skills gap into a development action of the KVP register (``manage_team``):
+    measured by the product's attainment, owned by the person who develops the skill.
+    Refused (409) when the product's need of the skill has no gap."""
+    user = _require_manage(by)
+    need = SkillNeed.objects.filter(product=product, skill=skill).first()
+    people = selectors.skills_matrix().people
+    gap = next(
+        (
+            g
+            for g in selectors.skill_gaps(people)
+            if g.product_id == product.pk and g.skill_id == skill.pk
+        ),
+        None,
+    )
+    if need is None or gap is None:
+        raise TeamRefused(
+            _("%(product)s has no gap in %(skill)s; nothing to develop.")
+            % {"product": product, "skill": skill},
+            status=409,
+        )
+    opener = user if has_capability(user, "lead_improvement") or owner.pk == user.pk else owner
+    try:
+        return action_create(
+            by=opener,
+            title=_("Develop %(skill)s to level %(level)s for %(product)s")
+            % {"skill": skill.name, "level": need.level, "product": product.name},
+            owner=owner,
+            source="technician",
+            kpi="product_attainment",
+            product=product,
+            description=_("Skills gap: %(have)s of %(needed)s people at the level needed.")
+            % {"have": gap.have, "needed": gap.needed},
+        )
+    except ValidationError as exc:
+        raise TeamRefused(" ".join(exc.messages)) from exc
+    except PermissionDenied as exc:
+        raise TeamRefused(
+            _("%(owner)s may not own an improvement action; choose another owner.")
+            % {"owner": owner.get_username()}
+        ) from exc

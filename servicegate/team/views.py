@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,16 +14,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicegate.catalog.models import ServiceProduct
 from servicegate.core.permissions import capability_required, has_capability
 from servicegate.team import board_services, charts, selectors, services
-from servicegate.team.choices import DecisionArea, DelegationLevel
+from servicegate.team.choices import DecisionArea, DelegationLevel, SkillLevel
 from servicegate.team.errors import TeamRefused
-from servicegate.team.models import Card, Team
+from servicegate.team.models import Card, Skill, Team
 
 
 def _chosen_team(request: HttpRequest) -> Team | None:
+    """The team named by ``?team=``, else the user's own team, else the first."""
     raw = request.GET.get("team", "")
-    return selectors.team_or_first(int(raw) if raw.isdigit() else None)
+    if raw.isdigit():
+        return selectors.team_or_first(int(raw))
+    return selectors.team_of(request.user) or selectors.team_or_first(None)
 
 
 def _base(request: HttpRequest, team: Team | None, tab: str) -> dict[str, Any]:
@@ -113,9 +118,44 @@ def flow(request: HttpRequest) -> HttpResponse:
     return render(request, "team/flow.html", context)
 
 
+def _skills_post(request: HttpRequest) -> None:
+    """Assess a level (yourself or as lead), or turn a gap into a development action."""
+    data = request.POST
+    ids = {
+        k: int(data[k])
+        for k in ("person", "skill", "level", "product", "owner")
+        if data.get(k, "").isdigit()
+    }
+    try:
+        skill = get_object_or_404(Skill, pk=ids.get("skill", 0))
+        if "product" in ids:
+            services.gap_action_create(
+                product=get_object_or_404(ServiceProduct, pk=ids["product"]),
+                skill=skill,
+                owner=get_object_or_404(User, pk=ids.get("owner", 0)),
+                by=request.user,
+            )
+            messages.success(request, _("The development action is in the KVP register."))
+        else:
+            services.skill_assess(
+                person=get_object_or_404(User, pk=ids.get("person", 0)),
+                skill=skill,
+                level=ids.get("level", -1),
+                by=request.user,
+            )
+            messages.success(request, _("The assessment was saved."))
+    except TeamRefused as exc:
+        if exc.status == 403:
+            raise PermissionDenied(str(exc)) from exc
+        messages.error(request, str(exc))
+
+
 @capability_required("view_servicegate")
 def skills(request: HttpRequest) -> HttpResponse:
     """The skills matrix ("service muscles") with the products' needs and the gaps."""
+    if request.method == "POST":
+        _skills_post(request)
+        return redirect("team:skills")
     team = _chosen_team(request) if request.GET.get("team") else None
     matrix = selectors.skills_matrix(team)
     rows = [
@@ -123,7 +163,17 @@ def skills(request: HttpRequest) -> HttpResponse:
         for p in matrix.people
     ]
     context = _base(request, team, "skills")
-    context.update(matrix=matrix, rows=rows)
+    user = request.user
+    assert isinstance(user, User)
+    led = [p.user for p in matrix.people if user in selectors.leads_of(p.user)]
+    context.update(
+        matrix=matrix,
+        rows=rows,
+        assessable=[user, *led],
+        levels=SkillLevel.choices,
+        can_develop=has_capability(user, "manage_team"),
+        people=[p.user for p in matrix.people],
+    )
     return render(request, "team/skills.html", context)
 
 

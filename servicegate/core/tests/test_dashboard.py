@@ -21,7 +21,7 @@ def test_the_key_figures_come_from_the_apps_in_order(
     client: Client, victor: User, customer: Any, django_assert_max_num_queries: Any
 ) -> None:
     client.force_login(victor)
-    with django_assert_max_num_queries(8):  # one count per panel
+    with django_assert_max_num_queries(11):  # one count per panel
         panels = dashboard_panels()
     assert [(p.context["value"], str(p.context["label"])) for p in panels] == [
         (1, "customer segments"),
@@ -32,6 +32,9 @@ def test_the_key_figures_come_from_the_apps_in_order(
         (0, "open findings"),
         (0, "improvement actions running"),
         (0, "cards in progress"),
+        (0, "active preventive plans"),
+        (0, "open condition alarms"),
+        (0, "visits planned today"),
     ]
     page = client.get("/").content.decode()
     assert _labels(page) == [str(p.context["label"]) for p in panels]

@@ -173,6 +173,34 @@ def test_the_weibull_fit_is_a_maximum_of_the_likelihood(
     assert fit.beta_ci[0] < fit.beta < fit.beta_ci[1]
 
 
+@pytest.mark.parametrize("seed", [4, 5, 6])
+def test_the_fisher_bounds_match_a_numerical_hessian(seed: int) -> None:
+    """The closed-form covariance (from the sums of the last Newton step) against the
+    inverse of a finite-difference Hessian of the directly evaluated log-likelihood."""
+    from servicegate.engines.reliability import _weibull_loglik
+
+    rng = np.random.default_rng(seed)
+    lives = 300 * rng.weibull(2.2, size=60)
+    stop = rng.uniform(100, 600, size=60)
+    failures, censored = lives[lives <= stop], stop[lives > stop]
+    fit = weibull_fit(failures, censored)
+    ha, hb = fit.alpha * 1e-4, fit.beta * 1e-4
+
+    def ll(a: float, b: float) -> float:
+        return _weibull_loglik(failures, censored, a, b)
+
+    a, b = fit.alpha, fit.beta
+    h_aa = (ll(a + ha, b) - 2 * ll(a, b) + ll(a - ha, b)) / ha**2
+    h_bb = (ll(a, b + hb) - 2 * ll(a, b) + ll(a, b - hb)) / hb**2
+    h_ab = (ll(a + ha, b + hb) - ll(a + ha, b - hb) - ll(a - ha, b + hb) + ll(a - ha, b - hb)) / (
+        4 * ha * hb
+    )
+    cov = np.linalg.inv(-np.array([[h_aa, h_ab], [h_ab, h_bb]]))
+    assert fit.alpha_se == pytest.approx(math.sqrt(cov[0, 0]), rel=1e-4)
+    assert fit.beta_se == pytest.approx(math.sqrt(cov[1, 1]), rel=1e-4)
+    assert fit.cov_alpha_beta == pytest.approx(cov[0, 1], rel=1e-3, abs=1e-6)
+
+
 def test_weibull_fit_functions() -> None:
     fit = WeibullFit(
         alpha=1000.0,

@@ -69,7 +69,21 @@ def check_plan(plan: DayPlan, jobs: list[Job], techs: list[Tech], travel: np.nda
         elif reason == "no_skill":
             assert crew and not [t for t in crew if job.skills <= t.skills]
         else:
-            assert [t for t in crew if job.skills <= t.skills]
+            skilled = [t for t in crew if job.skills <= t.skills]
+            alone = [t for t in skilled if fits_alone(job, t, travel)]
+            assert skilled and bool(alone) == (reason == "capacity")
+
+
+def fits_alone(job: Job, tech: Tech, travel: np.ndarray) -> bool:
+    """Whether ``tech`` could do ``job`` as the only visit of the day."""
+    arrive = tech.shift[0] + int(travel[tech.start_location, job.location])
+    start = max(arrive, job.window[0])
+    if job.fixed_start_s is not None:
+        start = job.fixed_start_s if arrive <= job.fixed_start_s else -1
+    back = int(travel[job.location, tech.end_location])
+    return (
+        job.window[0] <= start <= job.window[1] and start + job.duration_s + back <= tech.shift[1]
+    )
 
 
 def test_haversine_gives_the_great_circle_distance_and_broadcasts() -> None:

@@ -107,10 +107,10 @@ def brute_force(instance: VrptwInstance) -> float:
 
 def test_vrplib_and_solomon_files_read_the_same() -> None:
     a, b = tiny(), parse_instance(SOLOMON, name="tiny")
-    # Solomon gives the depot no service time; VRPLIB's SERVICE_TIME header covers it
     assert np.array_equal(a.coords, b.coords) and np.array_equal(a.demand, b.demand)
     assert np.array_equal(a.ready, b.ready) and np.array_equal(a.due, b.due)
-    assert np.array_equal(a.service[1:], b.service[1:])
+    # VRPLIB's SERVICE_TIME header is the customers'; the depot has none in either
+    assert np.array_equal(a.service, b.service) and a.service[0] == 0
     assert (
         (a.capacity, a.vehicles, a.customers) == (b.capacity, b.vehicles, b.customers) == (20, 3, 6)
     )

@@ -198,3 +198,15 @@ def test_the_effect_endpoint_gives_both_windows_and_scipys_p_value(
     )
     assert effect["verdict"] == "improved"
     assert set(effect["baseline"]) == {"from", "to", "n", "met", "rate"}
+
+
+def test_api_lists_take_a_fixed_number_of_queries(
+    bob: User, carol: User, promise: Promise, django_assert_max_num_queries: Any
+) -> None:
+    client = api(bob)
+    for i in range(8):
+        finding = finding_create(by=carol, source="technician", title=f"F{i}", promise=promise)
+        action_create(by=bob, title=f"A{i}", owner=carol, finding=finding)
+    for url in ("/api/v1/findings/", "/api/v1/actions/"):
+        with django_assert_max_num_queries(8):
+            assert client.get(url).json()["count"] == 8

@@ -106,3 +106,32 @@ def test_lists_take_a_fixed_number_of_queries(
     for url in ("/improvement/", "/improvement/actions/", "/improvement/actions/?view=board"):
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_the_register_speaks_german(carol: User, bob: User) -> None:
+    finding = finding_create(by=carol, source="technician", title="Teile fehlen")
+    action = action_create(by=bob, title="Ersatzteilkiste", owner=bob, source="retrospective")
+    client = login(bob)
+    page = client.get("/improvement/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "KVP-Register: Befunde" in page and "Techniker" in page
+    detail = client.get(f"/improvement/actions/{action.pk}/", HTTP_ACCEPT_LANGUAGE="de")
+    assert "Weiter nach „Do“" in detail.content.decode()
+    assert finding.title in page
+
+
+def test_promise_and_ticket_pages_link_to_their_findings(
+    bob: User, carol: User, promise: Promise, resolved_ticket: Any
+) -> None:
+    ticket = resolved_ticket(timezone.now() - timedelta(days=1), 2)
+    client = login(bob)
+    page = client.get(f"/operations/tickets/{ticket.pk}/").content.decode()
+    assert f"/improvement/findings/new/?ticket={ticket.pk}" in page
+    client.post(
+        "/improvement/findings/new/",
+        {"source": "technician", "title": "Wrong part", "severity": "medium", "ticket": ticket.pk},
+    )
+    finding = Finding.objects.get()
+    assert finding.ticket == ticket and finding.customer == ticket.customer
+    assert "Wrong part" in client.get(f"/operations/tickets/{ticket.pk}/").content.decode()
+    finding_create(by=carol, source="technician", title="Queue long", promise=promise)
+    assert "Queue long" in client.get(f"/promises/{promise.pk}/").content.decode()

@@ -168,3 +168,18 @@ def test_accepting_an_offer_creates_the_plan(
         content_type="application/json",
     )
     assert missing.status_code == 404 and "has no offer 1-999" in missing.json()["detail"]
+
+
+def test_assets_without_failures_count_as_survivors(
+    pump: Component, make_assets: Callable[[int], list[Asset]]
+) -> None:
+    """An installed asset whose pump never failed is a censored life from installation."""
+    failed, _quiet = make_assets(2)
+    at = datetime(2021, 1, 1, tzinfo=UTC)
+    LifeEvent.objects.create(asset=failed, component=pump, at=at, kind="failure")
+    lives = fleet_lives([pump], until=NOW)[pump.pk]
+    assert lives.failures == [366.0]  # installed 2020-01-01
+    assert sorted(lives.censored) == [
+        (NOW - at).days,
+        (NOW - datetime(2020, 1, 1, tzinfo=UTC)).days,
+    ]

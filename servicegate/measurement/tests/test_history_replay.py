@@ -107,6 +107,7 @@ def test_the_default_window_is_the_last_year_clipped_to_the_history(
     [
         ({"start": date(2026, 3, 1)}, "before the ticket history, which begins on 2026-03-02"),
         ({"end": date(2026, 4, 2)}, r"after today \(2026-04-01\)"),
+        ({"end": date(2026, 2, 1)}, "ends on 2026-02-01, before the ticket history"),
         ({"start": date(2026, 3, 20), "end": date(2026, 3, 10)}, "after its end"),
         ({"start": date(2026, 3, 20)}, "No ticket in this promise's scope was opened between"),
         ({"overrides": Overrides(pause_statuses=("sleeping",))}, "sleeping is no ticket status"),

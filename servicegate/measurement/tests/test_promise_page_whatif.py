@@ -77,8 +77,14 @@ def test_the_replay_page_replays_a_draft(
     assert "No ticket in this promise&#x27;s scope was opened between 2026-03-20" in bad
 
 
-def test_every_staff_role_opens_the_replay_page(
-    role_matrix: RoleMatrix, make_promise: Callable[..., Any], replay_tickets: None
+def test_every_staff_role_opens_the_replay_page_no_one_else(
+    role_matrix: RoleMatrix,
+    persona: Callable[[str], User],
+    make_promise: Callable[..., Any],
+    replay_tickets: None,
 ) -> None:
     draft = make_promise(state="draft", **BASE)
     role_matrix(f"/measurement/promises/{draft.pk}/replay/", {"*": 200})
+    client = Client()
+    client.force_login(persona("nobody"))
+    assert client.get(f"/measurement/promises/{draft.pk}/replay/").status_code == 403

@@ -229,3 +229,34 @@ def test_a_failed_save_leaves_nothing_behind(
 def test_a_past_day_is_refused(dana: User, day: dt.date, db: None) -> None:
     with pytest.raises(ScheduleRefused, match="lies in the past"):
         day_plan_create(day=day - dt.timedelta(days=30), by=dana)
+
+
+def test_work_order_terms_are_checked(
+    work_order: Callable[..., Ticket], day: dt.date, dana: User, carol: User
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from servicegate.scheduling.services import work_order_terms_set
+
+    ticket = work_order("Ulm", day)
+    with pytest.raises(ScheduleRefused, match="The window ends before it starts"):
+        work_order_terms_set(
+            ticket=ticket,
+            by=dana,
+            window_start=at(day, 12),
+            window_end=at(day, 9),
+            duration_minutes=30,
+        )
+    with pytest.raises(ScheduleRefused, match="at least one minute"):
+        work_order_terms_set(
+            ticket=ticket, by=dana, window_start=None, window_end=None, duration_minutes=0
+        )
+    with pytest.raises(PermissionDenied):
+        work_order_terms_set(
+            ticket=ticket, by=carol, window_start=None, window_end=None, duration_minutes=30
+        )
+    work_order_terms_set(
+        ticket=ticket, by=dana, window_start=at(day, 9), window_end=at(day, 12), duration_minutes=30
+    )
+    ticket.refresh_from_db()
+    assert (ticket.window_start, ticket.duration_minutes) == (at(day, 9), 30)

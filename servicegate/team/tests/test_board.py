@@ -136,3 +136,42 @@ def test_the_board_reads_in_a_fixed_number_of_queries(
         large = board(team, now=timezone.now())
     assert sum(len(c.cards) for c in large) == 9 > sum(len(c.cards) for c in small)
     assert BoardColumn.objects.filter(team=team).count() == 4
+
+
+def test_the_lead_configures_the_columns(team: Team, dana: User, victor: User) -> None:
+    url = f"/api/v1/teams/{team.pk}/columns"
+    review = {"key": "review", "name": "Review", "wip_limit": 2}
+    assert send(victor, "post", url, review).status_code == 403
+    made = send(dana, "post", url, review)
+    assert made.status_code == 201
+    assert made.json()["key"] == "review"
+    assert send(dana, "post", url, review).status_code == 409  # the key exists
+    claimed = send(dana, "post", url, {"key": "x", "name": "X", "statuses": ["in_progress"]})
+    assert claimed.status_code == 409
+    assert "a status belongs to one column" in claimed.json()["detail"]
+    assert (
+        send(dana, "post", url, {"key": "y", "name": "Y", "statuses": ["lost"]}).status_code == 422
+    )
+    column = team.columns.get(key="review")
+    patched = send(dana, "patch", f"/api/v1/board/columns/{column.pk}", {"wip_limit": None})
+    assert patched.json()["wip_limit"] is None
+    assert [c.key for c in team.columns.order_by("order")] == [
+        "todo",
+        "doing",
+        "waiting",
+        "done",
+        "review",
+    ]
+
+
+def test_a_team_is_created_with_its_lead_and_board(bob: User, dana: User, carol: User) -> None:
+    body = {"name": "Service Ost", "lead": "dana", "members": ["carol"], "ticket_group": "Ost"}
+    response = send(bob, "post", "/api/v1/teams/", body)
+    assert response.status_code == 201
+    team = Team.objects.get(name="Service Ost")
+    assert {(m.user.username, m.role) for m in team.members.all()} == {
+        ("dana", "lead"),
+        ("carol", "member"),
+    }
+    assert team.columns.count() == 4
+    assert send(bob, "post", "/api/v1/teams/", body).status_code == 409

@@ -140,3 +140,19 @@ def test_the_delegation_list_shows_every_area(bob: User, victor: User) -> None:
     }
     assert rows["spare_part_orders"]["team_decides"] is True
     assert rows["overtime"]["level"] == 1
+
+
+def test_the_promise_page_offers_g3_to_the_lead_only_when_delegated(
+    committed: Promise, bob: User, dana: User
+) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(dana)
+    url = f"/promises/{committed.pk}/"
+    g3 = GateDefinition.objects.get(code="G3")
+    review_url = f"/promises/{committed.pk}/reviews/{g3.code}/open/"
+    delegation_set(area="g3_service_start", level=4, by=bob)
+    assert review_url not in client.get(url).content.decode()
+    delegation_set(area="g3_service_start", level=5, by=bob)
+    assert review_url in client.get(url).content.decode()

@@ -61,3 +61,28 @@ def test_the_feedback_page_shows_a_note_only_to_the_person_and_the_lead(
         client.force_login(user)
         page = client.get("/team/feedback/").content.decode()
         assert ("Explains the machine patiently." in page) is sees
+
+
+def test_the_skills_page_assesses_and_turns_a_gap_into_an_action(
+    team: Team, dana: User, carol: User, victor: User, product: object, bob: User
+) -> None:
+    from servicegate.improvement.models import Action
+    from servicegate.team.models import Skill, SkillAssessment
+    from servicegate.team.services import skill_need_set
+
+    skill = Skill.objects.create(name="Hydraulics", kind="technical")
+    skill_need_set(product=product, skill=skill, level=3, people=1, by=bob)
+    form = {"person": carol.pk, "skill": skill.pk, "level": 2}
+    for user, status in ((victor, 403), (carol, 302), (dana, 302)):
+        client = Client()
+        client.force_login(user)
+        assert client.post("/team/skills/", form).status_code == status
+    assessment = SkillAssessment.objects.get(user=carol, skill=skill)
+    assert (assessment.self_level, assessment.lead_level) == (2, 2)
+    client = Client()
+    client.force_login(dana)
+    page = client.get("/team/skills/").content.decode()
+    assert "Development action" in page
+    develop = {"product": product.pk, "skill": skill.pk, "owner": carol.pk}  # type: ignore[attr-defined]
+    assert client.post("/team/skills/", develop).status_code == 302
+    assert Action.objects.get().owner == carol

@@ -59,3 +59,16 @@ def test_a_bad_owner_changes_nothing(team: Team, dana: User) -> None:
     assert response.status_code == 422  # type: ignore[attr-defined]
     assert response.json()["detail"] == "There is no user nobody."  # type: ignore[attr-defined]
     assert not Retrospective.objects.exists()
+
+
+def test_a_retro_actions_card_follows_its_pdca_stage(team: Team, dana: User, carol: User) -> None:
+    from servicegate.improvement.services import action_transition
+
+    _retro(dana, team)
+    action = Action.objects.get(owner=carol)
+    card = Card.objects.get(action_id=action.pk)
+    assert card.column.key == "todo"
+    action_transition(action=action, to="do", by=carol)
+    card.refresh_from_db()
+    assert card.column.key == "doing"
+    assert card.started_at is not None

@@ -172,3 +172,26 @@ def make_people(team: Team, bob: User) -> Callable[[int], None]:
                 skill_assess(person=user, skill=skill, level=i % 5, by=user)
 
     return make
+
+
+def test_a_gap_becomes_a_development_action(
+    team: Team, hydraulics: Skill, product: ServiceProduct, bob: User, carol: User, dana: User
+) -> None:
+    from servicegate.improvement.models import Action
+
+    skill_need_set(product=product, skill=hydraulics, level=3, people=1, by=bob)
+    body = {"product": product.pk, "skill": hydraulics.pk, "owner": "carol"}
+    assert send(carol, "post", "/api/v1/skills/gaps/actions", body).status_code == 403
+    response = send(dana, "post", "/api/v1/skills/gaps/actions", body)
+    assert response.status_code == 201, response.json()
+    action = Action.objects.get()
+    assert (action.owner, action.kpi, action.product_id) == (
+        carol,
+        "product_attainment",
+        product.pk,
+    )
+    assert action.title.startswith("Develop Hydraulics to level 3")
+    skill_assess(person=carol, skill=hydraulics, level=3, by=dana)  # the gap is closed
+    closed = send(dana, "post", "/api/v1/skills/gaps/actions", body)
+    assert closed.status_code == 409
+    assert Action.objects.count() == 1

@@ -1,0 +1,103 @@
+"""The Sales scorecard: rows agree with measurement's attainment, exports open."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+from servicegate.accounts.services import token_create
+from servicegate.conftest import RoleMatrix
+from servicegate.improvement.scorecard import HEADER, scorecard
+from servicegate.improvement.tests.conftest import NOW, Summarise
+from servicegate.measurement.selectors import attainment, promise_attainment
+from servicegate.promises.models import Promise
+
+
+@pytest.fixture
+def world(make_promise: Any, summarise: Summarise, segment: Any, bob: User) -> list[Promise]:
+    """Two promises on the hotline (90 % and 95 %), clocks over two months."""
+    first = make_promise(title="P2 response")
+    second = make_promise(title="P1 response", attainment_percent=95)
+    day = NOW.date()
+    summarise(first, day - timedelta(days=40), 30, 24, "queue")
+    summarise(first, day - timedelta(days=3), 20, 19)
+    summarise(second, day - timedelta(days=3), 10, 10)
+    return [first, second]
+
+
+def api(user: User) -> Client:
+    return Client(headers={"Authorization": f"Bearer {token_create(user=user)[1]}"})
+
+
+def test_rows_agree_with_the_attainment_of_their_promises(world: list[Promise]) -> None:
+    (row,) = scorecard(by="product", until=NOW.date())
+    measured = promise_attainment([p.pk for p in world])
+    assert row.tickets == sum(m.n for m in measured.values()) == 60
+    assert row.met == sum(m.met for m in measured.values()) == 53
+    assert row.attainment == pytest.approx(53 / 60)
+    (by_product,) = attainment(group_by="product")
+    assert (by_product.group, by_product.n, by_product.met) == (row.label, row.tickets, row.met)
+    assert row.target_percent == pytest.approx(100 * by_product.level)  # type: ignore[operator]
+    assert row.kept is False and row.promises == 2
+    assert row.trend[-1] == pytest.approx(29 / 30) and row.trend[-2] == pytest.approx(24 / 30)
+
+
+def test_the_period_limits_the_counted_clocks(world: list[Promise]) -> None:
+    (row,) = scorecard(by="segment", since=NOW.date() - timedelta(days=10), until=NOW.date())
+    assert (row.tickets, row.met, row.kept) == (30, 29, True)
+
+
+def test_the_api_rows_and_the_bad_grouping(world: list[Promise], alice: User) -> None:
+    rows = api(alice).get("/api/v1/scorecard?by=made_by").json()
+    assert [(r["label"], r["tickets"], r["met"]) for r in rows] == [("alice", 60, 53)]
+    assert set(rows[0]) == {*HEADER, "trend"}
+    bad = api(alice).get("/api/v1/scorecard?by=colour")
+    assert bad.status_code == 422 and "Group the scorecard by one of" in bad.json()["detail"]
+
+
+def test_every_role_but_customers_reads_the_scorecard(role_matrix: RoleMatrix) -> None:
+    role_matrix("/api/v1/scorecard?by=product", {"*": 200}, api=True)
+    role_matrix("/improvement/scorecard/?by=segment", {"*": 200})
+
+
+def test_the_workbook_and_the_csv_read_back(world: list[Promise], alice: User) -> None:
+    response = api(alice).get("/api/v1/scorecard.xlsx?by=product")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == (
+        "key",
+        "label",
+        "promises",
+        "tickets",
+        "met",
+        "attainment",
+        "target_percent",
+        "kept",
+    )
+    assert rows[1][1:5] == ("Remote Hotline Premium", 2, 60, 53)
+    assert rows[1][5] == pytest.approx(53 / 60)
+    assert sheet.cell(row=2, column=6).number_format == "0.0%"
+    text = api(alice).get("/api/v1/scorecard.csv?by=product").content.decode()
+    parsed = list(csv.reader(io.StringIO(text)))
+    assert parsed[0][0] == "key" and parsed[1][1:5] == ["Remote Hotline Premium", "2", "60", "53"]
+
+
+def test_the_scorecard_page_drills_down_to_promises_and_causes(
+    world: list[Promise], alice: User
+) -> None:
+    client = Client()
+    client.force_login(alice)
+    page = client.get("/improvement/scorecard/?by=product").content.decode()
+    assert "Remote Hotline Premium" in page and "scorecard.xlsx?by=product" in page
+    product = world[0].product_id
+    detail = client.get(f"/improvement/scorecard/product/{product}/").content.decode()
+    assert "P2 response" in detail and "P1 response" in detail and "queue" in detail
