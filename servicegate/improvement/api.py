@@ -11,15 +11,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from servicegate.api.pagination import Pagination
+from servicegate.api.payloads import invalid, resolve
 from servicegate.catalog.models import Segment, ServiceProduct
 from servicegate.core.permissions import require_capability
 from servicegate.improvement import services
@@ -51,37 +52,17 @@ class FindingOut(Schema):
     description: str
     severity: str
     status: str
-    promise: int | None
-    product: int | None
-    customer: int | None
-    asset: int | None
-    ticket: int | None
+    promise: int | None = Field(None, alias="promise_id")
+    product: int | None = Field(None, alias="product_id")
+    customer: int | None = Field(None, alias="customer_id")
+    asset: int | None = Field(None, alias="asset_id")
+    ticket: int | None = Field(None, alias="ticket_id")
     cause: str
     period_start: dt.date | None
     breaches: int
     raised_by: str | None
     created_at: dt.datetime
     closed_at: dt.datetime | None
-
-    @staticmethod
-    def resolve_promise(obj: Finding) -> int | None:
-        return obj.promise_id
-
-    @staticmethod
-    def resolve_product(obj: Finding) -> int | None:
-        return obj.product_id
-
-    @staticmethod
-    def resolve_customer(obj: Finding) -> int | None:
-        return obj.customer_id
-
-    @staticmethod
-    def resolve_asset(obj: Finding) -> int | None:
-        return obj.asset_id
-
-    @staticmethod
-    def resolve_ticket(obj: Finding) -> int | None:
-        return obj.ticket_id
 
     @staticmethod
     def resolve_raised_by(obj: Finding) -> str | None:
@@ -102,7 +83,7 @@ class FindingIn(Schema):
 
 class ActionOut(Schema):
     id: int
-    finding: int | None
+    finding: int | None = Field(None, alias="finding_id")
     source: str
     title: str
     description: str
@@ -111,33 +92,17 @@ class ActionOut(Schema):
     stage: str
     stage_changed_at: dt.datetime
     kpi: str
-    promise: int | None
-    product: int | None
-    segment: int | None
+    promise: int | None = Field(None, alias="promise_id")
+    product: int | None = Field(None, alias="product_id")
+    segment: int | None = Field(None, alias="segment_id")
     target: Decimal | None
     window_days: int
     verdict: str
     p_value: float | None
 
     @staticmethod
-    def resolve_finding(obj: Action) -> int | None:
-        return obj.finding_id
-
-    @staticmethod
     def resolve_owner(obj: Action) -> str:
         return obj.owner.get_username()
-
-    @staticmethod
-    def resolve_promise(obj: Action) -> int | None:
-        return obj.promise_id
-
-    @staticmethod
-    def resolve_product(obj: Action) -> int | None:
-        return obj.product_id
-
-    @staticmethod
-    def resolve_segment(obj: Action) -> int | None:
-        return obj.segment_id
 
 
 class ActionIn(Schema):
@@ -181,33 +146,10 @@ _RELATED: dict[str, type[Model]] = {
 
 
 def _resolve(data: dict[str, Any]) -> dict[str, Any]:
-    """Turn the ids of related objects into objects; unknown ids are field errors."""
-    out: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for key, value in data.items():
-        model = _RELATED.get(key)
-        if model is None or value is None:
-            out[key] = value
-            continue
-        try:
-            out[key] = model._default_manager.get(pk=value)
-        except ObjectDoesNotExist:
-            errors[key] = [
-                _("There is no %(model)s with id %(id)s.")
-                % {"model": model._meta.verbose_name, "id": value}
-            ]
-    if errors:
-        raise ValidationError(errors)
-    return out
+    return resolve(data, _RELATED)
 
 
-def _invalid(exc: ValidationError) -> Status[dict[str, Any]]:
-    if hasattr(exc, "error_dict"):
-        errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-    else:
-        errors = {"__all__": [str(m) for m in exc.messages]}
-    first = next(iter(errors.values()))[0]
-    return Status(422, {"detail": first, "errors": errors})
+_invalid = invalid
 
 
 @router.get("/findings/", response=list[FindingOut])
@@ -331,72 +273,63 @@ class ScoreRowOut(Schema):
     trend: list[float | None]
 
 
-def _scorecard_rows(by: str, since: dt.date | None, until: dt.date | None) -> list[ScoreRow]:
-    if by not in GROUPINGS:
-        raise ValidationError(
-            {
-                "by": _("Group the scorecard by one of %(values)s.")
-                % {"values": ", ".join(GROUPINGS)}
-            }
-        )
-    return scorecard(by=by, since=since, until=until)
+class ScorecardQuery(Schema):
+    by: str = "product"
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def rows(self) -> list[ScoreRow]:
+        """The scorecard rows; ``ValidationError`` for an unknown grouping."""
+        if self.by not in GROUPINGS:
+            raise ValidationError(
+                {
+                    "by": _("Group the scorecard by one of %(values)s.")
+                    % {"values": ", ".join(GROUPINGS)}
+                }
+            )
+        return scorecard(by=self.by, since=self.since, until=self.until)
+
+
+def _download(query: ScorecardQuery, kind: str) -> Any:
+    try:
+        rows = query.rows()
+    except ValidationError as exc:
+        return _invalid(exc)
+    if kind == "xlsx":
+        body: str | bytes = scorecard_xlsx(rows, title=str(BY_LABELS[query.by]))
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, content_type = scorecard_csv(rows), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="scorecard-{query.by}.{kind}"'
+    return response
 
 
 @router.get("/scorecard", response={200: list[ScoreRowOut], **ERRORS})
-def scorecard_rows(
-    request: HttpRequest,
-    by: str = "product",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> Status[Any]:
+def scorecard_rows(request: HttpRequest, query: Query[ScorecardQuery]) -> Status[Any]:
     """Promised versus kept per ``by`` (product, segment, customer, made_by), worst
     first: decided clocks from ``since`` to ``until`` (inclusive days, UTC); the trend is
     the attainment of each of the last six months."""
     require_capability(request.user, "view_servicegate")
     try:
-        rows = _scorecard_rows(by, since, until)
+        rows = query.rows()
     except ValidationError as exc:
         return _invalid(exc)
     return Status(200, [r.as_dict() for r in rows])
 
 
 @router.get("/scorecard.xlsx", response={200: None, **ERRORS})
-def scorecard_workbook(
-    request: HttpRequest,
-    by: str = "product",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> Any:
+def scorecard_workbook(request: HttpRequest, query: Query[ScorecardQuery]) -> Any:
     """The scorecard as an Excel workbook (header row, one row per key, % formats)."""
     require_capability(request.user, "view_servicegate")
-    try:
-        rows = _scorecard_rows(by, since, until)
-    except ValidationError as exc:
-        return _invalid(exc)
-    response = HttpResponse(
-        scorecard_xlsx(rows, title=str(BY_LABELS[by])),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="scorecard-{by}.xlsx"'
-    return response
+    return _download(query, "xlsx")
 
 
 @router.get("/scorecard.csv", response={200: None, **ERRORS})
-def scorecard_text(
-    request: HttpRequest,
-    by: str = "product",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> Any:
+def scorecard_text(request: HttpRequest, query: Query[ScorecardQuery]) -> Any:
     """The scorecard as CSV (attainment and target as fractions)."""
     require_capability(request.user, "view_servicegate")
-    try:
-        rows = _scorecard_rows(by, since, until)
-    except ValidationError as exc:
-        return _invalid(exc)
-    response = HttpResponse(scorecard_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="scorecard-{by}.csv"'
-    return response
+    return _download(query, "csv")
 
 
 class RecommendationOut(Schema):

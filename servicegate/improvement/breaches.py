@@ -25,7 +25,7 @@ from django_tasks import task
 from servicegate.improvement.choices import FindingSource, Severity
 from servicegate.improvement.models import Finding
 from servicegate.improvement.selectors import month_start
-from servicegate.measurement.choices import BreachCause
+from servicegate.improvement.texts import breach_title, cause_label
 from servicegate.measurement.selectors import summary_rows
 from servicegate.promises.models import Promise
 
@@ -92,17 +92,11 @@ def _raise_one(
     promise: Promise, cause: str, breaches: int, limit: int, now: datetime
 ) -> Finding | None:
     period = month_start(now)
-    cause_label = str(BreachCause(cause).label) if cause in BreachCause.values else cause
-    title = _("%(count)s breaches of “%(promise)s” in %(month)s: %(cause)s") % {
-        "count": breaches,
-        "promise": promise,
-        "month": period.strftime("%Y-%m"),
-        "cause": cause_label,
-    }
+    title = breach_title(promise, cause, breaches, period)
     description = _(
         "Raised automatically: %(count)s breaches with the main cause “%(cause)s” "
         "reached the threshold of %(limit)s breaches per month."
-    ) % {"count": breaches, "cause": cause_label, "limit": limit}
+    ) % {"count": breaches, "cause": cause_label(cause), "limit": limit}
     try:
         with transaction.atomic():
             return Finding.objects.create(

@@ -19,6 +19,7 @@ from servicegate.improvement.choices import (
     Stage,
     Verdict,
 )
+from servicegate.improvement.texts import breach_title
 from servicegate.operations.models import Asset, Customer, Ticket
 from servicegate.promises.models import Promise
 
@@ -115,6 +116,16 @@ class Finding(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status != FindingStatus.CLOSED
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language: a breach finding's is rendered from its
+        promise, cause, count and month; any other finding's as it was written."""
+        if self.source != FindingSource.BREACH or self.promise is None or not self.cause:
+            return self.title
+        if self.period_start is None:
+            return self.title
+        return breach_title(self.promise, self.cause, self.breaches, self.period_start)
 
 
 class Action(models.Model):

@@ -93,7 +93,7 @@ class ActionFilter:
 def action_list(flt: ActionFilter | None = None) -> QuerySet[Action]:
     """Actions matching ``flt`` with owner, finding and KPI subject (one query)."""
     flt = flt or ActionFilter()
-    qs = Action.objects.select_related("owner", "finding", "promise", "product", "segment")
+    qs = Action.objects.select_related("owner", "finding__promise", "promise", "product", "segment")
     if flt.source:
         qs = qs.filter(source=flt.source)
     if flt.stage:
@@ -110,7 +110,7 @@ def action_list(flt: ActionFilter | None = None) -> QuerySet[Action]:
 def action_detail(action_id: int) -> Action | None:
     return (
         Action.objects.select_related(
-            "owner", "finding", "promise", "product", "segment", "customer"
+            "owner", "finding__promise", "promise", "product", "segment", "customer"
         )
         .filter(pk=action_id)
         .first()

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -16,6 +16,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from servicegate.api.pagination import Pagination
+from servicegate.api.payloads import invalid, resolve
 from servicegate.calendars.models import BusinessCalendar
 from servicegate.catalog.models import Segment, ServiceProduct
 from servicegate.core.permissions import require_capability
@@ -292,13 +293,7 @@ class ReviewIn(Schema):
     version: int | None = None
 
 
-def _invalid(exc: ValidationError) -> Status[dict[str, Any]]:
-    if hasattr(exc, "error_dict"):
-        errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-    else:
-        errors = {"__all__": [str(m) for m in exc.messages]}
-    first = next(iter(errors.values()))[0]
-    return Status(422, {"detail": first, "errors": errors})
+_invalid = invalid
 
 
 _RELATED = {
@@ -312,20 +307,7 @@ _RELATED = {
 
 def _resolve(data: dict[str, Any]) -> dict[str, Any]:
     """Turn the ids of related objects into objects; unknown ids are field errors."""
-    out: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for key, value in data.items():
-        model = _RELATED.get(key)
-        if model is None or value is None:
-            out[key] = value
-            continue
-        try:
-            out[key] = model._default_manager.get(pk=value)
-        except ObjectDoesNotExist:
-            errors[key] = [f"There is no {model._meta.verbose_name} with id {value}."]
-    if errors:
-        raise ValidationError(errors)
-    return out
+    return resolve(data, _RELATED)
 
 
 @router.get("/promises/", response=list[PromiseOut])

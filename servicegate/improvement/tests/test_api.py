@@ -210,3 +210,14 @@ def test_api_lists_take_a_fixed_number_of_queries(
     for url in ("/api/v1/findings/", "/api/v1/actions/"):
         with django_assert_max_num_queries(8):
             assert client.get(url).json()["count"] == 8
+
+
+def test_a_finding_answers_with_the_ids_it_links(carol: User, promise: Promise) -> None:
+    body = post(
+        carol, "/api/v1/findings/", {"source": "technician", "title": "Late", "promise": promise.pk}
+    ).json()
+    assert (body["promise"], body["product"], body["raised_by"]) == (
+        promise.pk,
+        promise.product_id,
+        "carol",
+    )

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib.auth.models import User
 from django.test import override_settings
+from django.utils import translation
 
 from servicegate.improvement.breaches import breach_findings_raise
 from servicegate.improvement.choices import FindingStatus
@@ -58,3 +59,15 @@ def test_one_run_raises_at_most_the_configured_number_worst_first(
     first = breach_findings_raise(now=NOW)
     assert [f.cause for f in first] == ["work", "reassignments"]
     assert [f.cause for f in breach_findings_raise(now=NOW)] == ["queue"]
+
+
+@override_settings(SERVICEGATE_BREACH_FINDING_THRESHOLD=1)
+def test_a_breach_finding_reads_in_the_readers_language(
+    promise: Promise, summarise: Summarise
+) -> None:
+    summarise(promise, NOW.date(), 2, 0, "queue")
+    (finding,) = breach_findings_raise(now=NOW)
+    with translation.override("de"):
+        assert finding.display_title.startswith("2 Verletzungen von „")
+        assert finding.display_title.endswith("in 2026-06: Wartezeit in der Warteschlange")
+    assert finding.display_title == finding.title

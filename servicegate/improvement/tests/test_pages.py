@@ -135,3 +135,16 @@ def test_promise_and_ticket_pages_link_to_their_findings(
     assert "Wrong part" in client.get(f"/operations/tickets/{ticket.pk}/").content.decode()
     finding_create(by=carol, source="technician", title="Queue long", promise=promise)
     assert "Queue long" in client.get(f"/promises/{promise.pk}/").content.decode()
+
+
+def test_only_kvp_leads_and_the_owner_move_an_action_on_the_page(
+    role_matrix: RoleMatrix, bob: User, carol: User
+) -> None:
+    def fresh() -> str:
+        action = action_create(by=bob, title="Own", owner=carol, source="retrospective")
+        return f"/improvement/actions/{action.pk}/move/"
+
+    deny = {"alice": 403, "dana": 403, "victor": 403}
+    for mover in ("carol", "bob", "quinn", "ada"):
+        role_matrix(fresh(), {**deny, mover: 302}, method="post", data={"to": "do"})
+    assert set(Action.objects.values_list("stage", flat=True)) == {"do"}

@@ -7,6 +7,7 @@ import pytest
 from servicegate.catalog.models import ServiceProduct
 from servicegate.core.demo import build_demo
 from servicegate.promises.choices import PromiseState
+from servicegate.promises.demo import PRODUCTS
 from servicegate.promises.models import AuditEntry, Contract, GateReview, Promise
 
 
@@ -16,7 +17,9 @@ def test_demo_has_every_state() -> None:
 
     sync_roles()
     ctx = build_demo(seed=7, report=lambda _msg: None)
-    assert ServiceProduct.objects.count() == 12
+    # the promises step's twelve products (later steps, preventive services, add their own)
+    assert len(PRODUCTS) == 12
+    assert ServiceProduct.objects.filter(name__in=[p[0] for p in PRODUCTS]).count() == 12
     assert set(Promise.objects.values_list("state", flat=True)) == set(PromiseState.values)
     assert Contract.objects.count() >= 3
     assert GateReview.objects.filter(gate__code="G1", reviewer__username="manager").exists()
