@@ -361,3 +361,5 @@ SERVICEGATE_PORTAL_MAX_ATTACHMENT_BYTES = env_int(
     "SERVICEGATE_PORTAL_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024
 )
 SERVICEGATE_PORTAL_OFFERS = "servicegate.maintenance.offers.offers_for_customer"
+# Sections other areas add to the staff ticket page: functions (ticket, user) -> Panel | None.
+SERVICEGATE_TICKET_SECTIONS = ["servicegate.portal.staff.ticket_section"]

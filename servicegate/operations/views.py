@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.module_loading import import_string
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -99,9 +101,17 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
             "changes": selectors.ticket_changes(ticket),
             "assign_form": assign,
             "status_form": status,
+            "sections": _ticket_sections(ticket, request.user),
             "nav_active": "operations",
         },
     )
+
+
+def _ticket_sections(ticket: Ticket, user: Any) -> list[Any]:
+    """Sections other areas add to the ticket page (``SERVICEGATE_TICKET_SECTIONS``:
+    functions ``(ticket, user) -> Panel | None``), loaded without importing them."""
+    found = (import_string(path)(ticket, user) for path in settings.SERVICEGATE_TICKET_SECTIONS)
+    return [section for section in found if section is not None]
 
 
 @capability_required("dispatch")

@@ -20,11 +20,11 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
-from servicegate.portal.selectors import is_portal_user
+from servicegate.portal.selectors import customer_of, is_portal_user
 
 
 @cache
@@ -79,4 +79,6 @@ class PortalIsolationMiddleware:
             return redirect("portal:index")
         if request.path.startswith(reverse("api:api-root")):
             return JsonResponse({"detail": _message()}, status=403)
-        raise PermissionDenied(_message())
+        # the portal's own look, not the staff navigation of the general 403 page
+        context = {"message": _message(), "customer": customer_of(request.user)}
+        return render(request, "portal/forbidden.html", context, status=403)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -84,10 +86,9 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.email} → {self.customer.name}"
 
-    def is_usable(self, now: object = None) -> bool:
+    def is_usable(self, now: datetime | None = None) -> bool:
         """Whether the link may still be used: not accepted and not expired."""
-        at = now or timezone.now()
-        return self.accepted_at is None and self.expires_at > at  # type: ignore[operator]
+        return self.accepted_at is None and self.expires_at > (now or timezone.now())
 
 
 class TicketComment(models.Model):

@@ -15,7 +15,10 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from servicegate.measurement.choices import OPEN_STATES, ClockState
 from servicegate.measurement.models import Clock
@@ -58,6 +61,32 @@ def promises_for(customer: Customer) -> list[Promise]:
     )
 
 
+#: How each clocked metric reads to a customer: what happens to their tickets.
+PLAIN_METRICS = {
+    "first_response": gettext_lazy("%(pct)s of %(which)s answered within %(target)s"),
+    "resolution": gettext_lazy("%(pct)s of %(which)s resolved within %(target)s"),
+    "onsite_arrival": gettext_lazy(
+        "%(pct)s of %(which)s with a technician on site within %(target)s"
+    ),
+    "update_interval": gettext_lazy("%(pct)s of %(which)s updated at least every %(target)s"),
+}
+
+
+def plain_statement(promise: Promise) -> str:
+    """The promise as a customer reads it: "95 % of your P2 tickets answered within 4
+    business hours"; metrics without a plain sentence keep the promise's statement."""
+    sentence = PLAIN_METRICS.get(promise.metric)
+    if sentence is None or promise.custom_metric:
+        return promise.statement
+    which = (
+        _("your %(priority)s tickets") % {"priority": promise.priority}
+        if promise.priority
+        else _("your tickets")
+    )
+    pct = f"{number_format(promise.attainment_percent.normalize())} %"
+    return str(sentence) % {"pct": pct, "which": which, "target": promise.target_text}
+
+
 @dataclass(frozen=True)
 class PromiseRow:
     """One promise as the customer sees it: the statement and its attainment for them."""
@@ -89,7 +118,7 @@ def promise_rows(customer: Customer, *, last: int = 6) -> list[PromiseRow]:
         n = sum(m.n for m in months)
         met = sum(m.met for m in months)
         total = attainment_of(str(p.pk), None, n, met, float(p.attainment_percent) / 100)
-        rows.append(PromiseRow(p, p.statement, total, months[-last:], trend_of(months)))
+        rows.append(PromiseRow(p, plain_statement(p), total, months[-last:], trend_of(months)))
     return rows
 
 
@@ -137,7 +166,7 @@ def clock_rows(ticket: Ticket, *, now: datetime | None = None) -> list[ClockRow]
             left = int((c.deadline - at).total_seconds())
         rows.append(
             ClockRow(
-                c.promise.statement,
+                plain_statement(c.promise),
                 c.state,
                 str(ClockState(c.state).label),
                 c.deadline,

@@ -31,7 +31,7 @@ from servicegate.improvement.services import finding_create
 from servicegate.operations.choices import TicketStatus
 from servicegate.operations.errors import TicketRefused
 from servicegate.operations.models import Customer, Ticket
-from servicegate.operations.ticket_services import ticket_raise
+from servicegate.operations.ticket_services import may_work, ticket_raise
 from servicegate.portal import selectors
 from servicegate.portal.choices import TICKET_PRIORITY, PortalPriority
 from servicegate.portal.errors import PortalRefused
@@ -265,6 +265,20 @@ def _attach(
 def comment_add(*, by: Actor, ticket_id: int, body: str) -> TicketComment:
     """Add a comment to one of the caller's organisation's tickets."""
     _customer, ticket = _own_ticket(by, ticket_id)
+    if not body.strip():
+        raise PortalRefused(_("The comment is empty; write what you want to tell us."))
+    return TicketComment.objects.create(
+        ticket=ticket, author=by if isinstance(by, User) else None, body=body.strip()
+    )
+
+
+def comment_reply(*, by: Actor, ticket: Ticket, body: str) -> TicketComment:
+    """A staff member who may work ``ticket`` answers the customer in the portal."""
+    if not may_work(by, ticket):
+        raise PortalRefused(
+            _("You may answer customers only on tickets you may work; ask a dispatcher."),
+            status=403,
+        )
     if not body.strip():
         raise PortalRefused(_("The comment is empty; write what you want to tell us."))
     return TicketComment.objects.create(

@@ -22,4 +22,6 @@ urlpatterns = [
     path("offers/", views.offers, name="offers"),
     path("contacts/", views.contacts, name="contacts"),
     path("invitation/<str:token>/", views.accept, name="accept"),
+    path("staff/tickets/<int:pk>/reply/", views.staff_reply, name="staff_reply"),
+    path("staff/attachments/<int:pk>/", views.staff_attachment, name="staff_attachment"),
 ]

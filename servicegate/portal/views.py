@@ -10,13 +10,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from servicegate.core.permissions import capability_required
-from servicegate.operations.models import Customer
+from servicegate.operations.models import Customer, Ticket
 from servicegate.portal import selectors, services
 from servicegate.portal.errors import PortalRefused
 from servicegate.portal.forms import (
@@ -26,6 +26,7 @@ from servicegate.portal.forms import (
     InvitationForm,
     TicketRaiseForm,
 )
+from servicegate.portal.models import TicketAttachment
 
 View = Callable[..., HttpResponse]
 
@@ -243,3 +244,24 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("portal:index")
     context = {"form": form, "invitation": invitation}
     return render(request, "portal/accept.html", context)
+
+
+@require_POST
+@capability_required("work_tickets")
+def staff_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff answer the customer on a ticket's page; back to that page."""
+    found = get_object_or_404(Ticket, pk=pk)
+    try:
+        services.comment_reply(by=request.user, ticket=found, body=request.POST.get("body", ""))
+    except PortalRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your reply was added; the customer sees it in the portal."))
+    return redirect("operations:ticket_detail", ticket_id=pk)
+
+
+@capability_required("view_servicegate")
+def staff_attachment(request: HttpRequest, pk: int) -> Any:
+    """Staff download a file a customer attached."""
+    item = get_object_or_404(TicketAttachment, pk=pk)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)

@@ -24,19 +24,21 @@ from servicegate.operations.models import Asset, Customer, Ticket
 
 pytestmark = pytest.mark.django_db
 
-# Portal pages: GET status for kim with the other customer's ids (None: POST only).
-PORTAL_PAGES: dict[str, int | None] = {
-    "index": 200,
-    "tickets": 200,
-    "ticket_new": 200,
-    "ticket": 404,
-    "ticket_comment": None,
-    "ticket_feedback": None,
-    "attachment": 404,
-    "visits": 200,
-    "offers": 200,
-    "contacts": 403,  # staff only: inviting contacts
-    "accept": 404,  # an unknown invitation token
+# Portal pages: (GET, POST) status for kim with the other customer's ids (POST None: not sent).
+PORTAL_PAGES: dict[str, tuple[int, int | None]] = {
+    "index": (200, None),
+    "tickets": (200, None),
+    "ticket_new": (200, None),
+    "ticket": (404, None),
+    "ticket_comment": (405, 404),
+    "ticket_feedback": (405, 404),
+    "attachment": (404, None),
+    "visits": (200, None),
+    "offers": (200, None),
+    "contacts": (403, None),  # staff only: inviting contacts
+    "accept": (404, None),  # an unknown invitation token
+    "staff_reply": (405, 403),  # staff answer customers
+    "staff_attachment": (403, None),
 }
 # Paths outside the portal a customer contact may reach, and what a GET answers.
 OPEN_OUTSIDE: dict[str, int] = {
@@ -104,13 +106,17 @@ class Foreign:
         return "/" + route.lstrip("^").rstrip("$").replace("\\", "")
 
 
+# What the walk's own logins write: tokens, sessions and the login log.
+LOGIN_RECORDS = {"accounts.ApiToken", "sessions.Session", "axes.AccessLog"}
+
+
 def _rows() -> dict[str, int]:
-    """Rows per table, but the API tokens the walk issues itself."""
+    """Rows per table, but the login records the walk writes itself."""
     models = [m for m in apps.get_models() if m._meta.managed]
     return {
         m._meta.label: m._default_manager.count()
         for m in models
-        if m._meta.label != "accounts.ApiToken"
+        if m._meta.label not in LOGIN_RECORDS
     }
 
 
@@ -136,12 +142,11 @@ def test_every_page_outside_the_portal_refuses_a_customer_contact(
             if pattern.name not in PORTAL_PAGES:
                 pytest.fail(f"{url} ({name}) is a portal page this test does not know.")
             seen_portal.add(pattern.name)
-            expected = PORTAL_PAGES[pattern.name]
-            got = client.get(url).status_code
-            if got != (expected if expected is not None else 405):
-                wrong[url] = (expected, got)
-            if expected is None and (got := client.post(url, {}).status_code) != 404:
-                wrong[f"POST {url}"] = (404, got)
+            on_get, on_post = PORTAL_PAGES[pattern.name]
+            if (got := client.get(url).status_code) != on_get:
+                wrong[url] = (on_get, got)
+            if on_post is not None and (got := client.post(url, {}).status_code) != on_post:
+                wrong[f"POST {url}"] = (on_post, got)
             continue
         if name in OPEN_OUTSIDE:
             if (got := client.get(url).status_code) != OPEN_OUTSIDE[name]:
@@ -162,10 +167,18 @@ def _operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
             yield method, path, op
 
 
+@pytest.mark.parametrize("auth", ["bearer", "session"])
 def test_every_api_operation_outside_the_portal_refuses_a_customer_contact(
-    kim: User, foreign: Foreign, resolved_ticket: Ticket, bearer_of: Callable[[User], Client]
+    kim: User,
+    foreign: Foreign,
+    resolved_ticket: Ticket,
+    bearer_of: Callable[[User], Client],
+    session_of: Callable[[User], Client],
+    auth: str,
 ) -> None:
-    """Every OpenAPI operation as kim (bearer token): the portal's answer, every other 403."""
+    """Every OpenAPI operation as kim (bearer token or session): the portal's answer,
+    every other 403."""
+    client_of = bearer_of if auth == "bearer" else session_of
     before = _rows()
     wrong: dict[str, tuple[int, int]] = {}
     seen: set[tuple[str, str]] = set()
@@ -188,7 +201,7 @@ def test_every_api_operation_outside_the_portal_refuses_a_customer_contact(
         else:
             expected = 403
         seen.add(key)
-        send = getattr(bearer_of(kim), method)
+        send = getattr(client_of(kim), method)
         response = send(url, body, content_type="application/json") if body else send(url)
         if response.status_code != expected:
             wrong[f"{method.upper()} {url}"] = (expected, response.status_code)
@@ -227,3 +240,13 @@ def test_a_customer_user_without_a_customer_sees_no_portal(
     response = session_of(lost).get("/portal/")
     assert response.status_code == 403
     assert session_of(lost).get("/operations/").status_code == 403
+
+
+def test_a_refused_page_keeps_the_portals_look(
+    kim: User, session_of: Callable[[User], Client]
+) -> None:
+    page = session_of(kim).get("/operations/")
+    text = page.content.decode()
+    assert page.status_code == 403
+    assert "Customer contacts use the customer portal only" in text
+    assert "My promises" in text and "mainnav" not in text
