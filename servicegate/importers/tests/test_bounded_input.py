@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import tracemalloc
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,24 @@ def test_field_size_is_bounded(tmp_path: Path) -> None:
     ):
         tickets_import(format="servicenow", path=path)
     assert "field.csv, line 53: a field is longer than 100 characters" in str(failure.value)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("quoted", [False, True], ids=["columns", "rows"])
+def test_rows_per_ticket_are_bounded(
+    uci_rows: Callable[[int], list[list[str]]], tmp_path: Path, quoted: bool
+) -> None:
+    """Many identical rows of one ticket (7 million in a 4 MB zip) are refused."""
+    header, row = uci_rows(1)
+    path = tmp_path / "same.csv"
+    with path.open("w", encoding="utf-8") as out:
+        # A quoted header sends the file to the row reader.
+        out.write(",".join(f'"{h}"' if quoted else h for h in header) + "\n")
+        out.write((",".join(row) + "\n") * 60)
+    with (
+        override_settings(SERVICEGATE_IMPORT_MAX_ROWS_PER_TICKET=50),
+        pytest.raises(ImportFailure) as failure,
+    ):
+        tickets_import(format="servicenow", path=path)
+    assert f"same.csv: the ticket {row[0]!r} has 60 rows, more than 50" in str(failure.value)
+    assert not Ticket.objects.exists()
