@@ -363,3 +363,15 @@ SERVICEGATE_PORTAL_MAX_ATTACHMENT_BYTES = env_int(
 SERVICEGATE_PORTAL_OFFERS = "servicegate.maintenance.offers.offers_for_customer"
 # Sections other areas add to the staff ticket page: functions (ticket, user) -> Panel | None.
 SERVICEGATE_TICKET_SECTIONS = ["servicegate.portal.staff.ticket_section"]
+
+# Bounded imports: dates outside EARLIEST_YEAR … now + FUTURE_YEARS are row errors; a file
+# may not decompress to more than MAX_BYTES, have a line longer than MAX_LINE_BYTES or a
+# field longer than MAX_FIELD_CHARS, more than MAX_ROWS rows or MAX_ROWS_PER_TICKET rows
+# of one ticket (real ServiceNow exports stay far below each of them).
+SERVICEGATE_IMPORT_EARLIEST_YEAR = env_int("SERVICEGATE_IMPORT_EARLIEST_YEAR", 1970)
+SERVICEGATE_IMPORT_FUTURE_YEARS = env_int("SERVICEGATE_IMPORT_FUTURE_YEARS", 10)
+SERVICEGATE_IMPORT_MAX_BYTES = env_int("SERVICEGATE_IMPORT_MAX_BYTES", 2 * 1024**3)
+SERVICEGATE_IMPORT_MAX_LINE_BYTES = env_int("SERVICEGATE_IMPORT_MAX_LINE_BYTES", 1024**2)
+SERVICEGATE_IMPORT_MAX_FIELD_CHARS = env_int("SERVICEGATE_IMPORT_MAX_FIELD_CHARS", 128 * 1024)
+SERVICEGATE_IMPORT_MAX_ROWS = env_int("SERVICEGATE_IMPORT_MAX_ROWS", 20_000_000)
+SERVICEGATE_IMPORT_MAX_ROWS_PER_TICKET = env_int("SERVICEGATE_IMPORT_MAX_ROWS_PER_TICKET", 10_000)
