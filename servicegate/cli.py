@@ -27,7 +27,7 @@ ENGINE_COMMANDS = {
 # Django commands that run in demo mode (no SECRET_KEY needed, demo users allowed).
 DEMO_COMMANDS = {"demo", "demo_data"}
 # Django commands that serve pages or check a deployment: these need SECRET_KEY set.
-SERVING_COMMANDS = {"runserver", "check", "runserver_plus"}
+SERVING_COMMANDS = {"runserver", "check", "runserver_plus", "serve"}
 # Django commands that must not trigger the automatic migration of the embedded database.
 NO_AUTO_MIGRATE = {
     "migrate",
@@ -50,6 +50,7 @@ COMMAND_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("demo [--port N]", "create the demo organisation on first start and serve it"),
             ("worker [--batch]", "run the background worker for long work"),
+            ("serve [--workers N]", "production server (gunicorn) with a supervised worker"),
         ),
     ),
     (
