@@ -167,7 +167,14 @@ def run_django_command(name: str, argv: Sequence[str]) -> int:
         try:
             if command not in NO_AUTO_MIGRATE and not {"-h", "--help"} & set(argv):
                 ensure_embedded_database()
-            execute_from_command_line(["servicegate", command, *argv])
+            if command == "import" and not {"-h", "--help"} & set(argv):
+                from servicegate.core.locks import exclusive_import
+
+                # One import at a time on SQLite: a second one waits and says so.
+                with exclusive_import(say=lambda text: print(text, file=sys.stderr)):
+                    execute_from_command_line(["servicegate", command, *argv])
+            else:
+                execute_from_command_line(["servicegate", command, *argv])
         except OperationalError as exc:
             print(f"servicegate: error: {database_error_sentence(exc)}", file=sys.stderr)
             return 1
@@ -190,6 +197,11 @@ def database_error_sentence(exc: Exception) -> str:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
+    if settings.EMBEDDED_DATABASE and "locked" in str(exc).lower():
+        return (
+            f"The embedded database {db['NAME']} is locked by another write ({exc}); "
+            "try again when it has finished."
+        )
     if settings.EMBEDDED_DATABASE:
         return (
             f"The embedded database {db['NAME']} cannot be used ({exc}); check that "
