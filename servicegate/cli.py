@@ -59,6 +59,8 @@ COMMAND_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("demo-data", "create the demo organisation (--seed N, --size small|large, --force)"),
             ("migrate", "create or update the database tables (explicit on PostgreSQL)"),
             ("import KIND FILE", "import a ticket history: servicenow, events or tickets"),
+            ("backup FILE", "back up the database while it runs (SQLite or pg_dump)"),
+            ("restore FILE [--force]", "replace the database with a backup"),
         ),
     ),
     (

@@ -129,6 +129,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "servicegate.core.logging.RequestIdMiddleware",
+    "servicegate.core.uploads.UploadLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -378,6 +379,7 @@ SERVICEGATE_TICKETS_CHANGED = [
 SERVICEGATE_PERIODIC_TASKS = [
     "servicegate.measurement.notifications.breach_warnings_task",
     "servicegate.improvement.breaches.breach_findings_task",
+    "servicegate.core.tasks.uploads_prune_task",
 ]
 # A breach finding is raised when one cause of a promise reaches this many breaches in a
 # month; one run raises at most SERVICEGATE_BREACH_FINDINGS_PER_RUN of them.
@@ -405,3 +407,7 @@ SERVICEGATE_HEARTBEAT_SECONDS = env_int("SERVICEGATE_HEARTBEAT_SECONDS", 10)
 SERVICEGATE_WORKER_DEAD_AFTER = env_int("SERVICEGATE_WORKER_DEAD_AFTER", 60)
 # The health check reports "degraded" when the oldest queued job waited longer (seconds).
 SERVICEGATE_QUEUE_AGE_LIMIT = env_int("SERVICEGATE_QUEUE_AGE_LIMIT", 300)
+# Request bodies (uploads) larger than this many MB are refused with 413; uploaded import
+# files are deleted this many days after their import finished.
+SERVICEGATE_MAX_UPLOAD_MB = env_int("SERVICEGATE_MAX_UPLOAD_MB", 50)
+SERVICEGATE_UPLOAD_RETENTION_DAYS = env_int("SERVICEGATE_UPLOAD_RETENTION_DAYS", 30)
