@@ -60,6 +60,11 @@ class Offer:
     currency: str
     notes: list[str]
 
+    @property
+    def technician_hours_per_week(self) -> float:
+        """The yearly hours spread evenly over 52 weeks: what the capacity plan adds."""
+        return round(self.technician_hours_per_year / 52, 1)
+
     def as_dict(self) -> dict[str, Any]:
         """The figures as JSON (kept on the plan when the offer is accepted)."""
         return asdict(self)

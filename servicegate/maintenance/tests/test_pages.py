@@ -61,6 +61,12 @@ def test_sales_accepts_an_offer_from_the_ranked_list(alice: User, base: Customer
     page = client.get(f"/maintenance/customers/{base.pk}/offers/").content.decode()
     assert "1. Press Care" in page and "Incidents avoided" in page
     offer_id = f"{base.pk}-{ServiceProduct.objects.get(name='Press Care').pk}"
+    # before committing, Sales sees the offer's hours on the capacity plan
+    [offer] = [o for o in customer_offers(base, now=timezone.now()) if o.id == offer_id]
+    weekly = f"{offer.technician_hours_per_year / 52:.1f}"
+    assert f'href="/planning/capacity/?extra_hours={weekly}"' in page
+    capacity = client.get(f"/planning/capacity/?extra_hours={weekly}")
+    assert capacity.status_code == 200
     response = client.post(
         f"/maintenance/customers/{base.pk}/offers/{offer_id}/accept/",
         {"starts_on": START.isoformat(), "months": 12},
