@@ -27,7 +27,7 @@ ENGINE_COMMANDS = {
 # Django commands that run in demo mode (no SECRET_KEY needed, demo users allowed).
 DEMO_COMMANDS = {"demo", "demo_data"}
 # Django commands that serve pages or check a deployment: these need SECRET_KEY set.
-SERVING_COMMANDS = {"runserver", "check", "runserver_plus"}
+SERVING_COMMANDS = {"runserver", "check", "runserver_plus", "serve"}
 # Django commands that must not trigger the automatic migration of the embedded database.
 NO_AUTO_MIGRATE = {
     "migrate",
@@ -50,6 +50,7 @@ COMMAND_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("demo [--port N]", "create the demo organisation on first start and serve it"),
             ("worker [--batch]", "run the background worker for long work"),
+            ("serve [--workers N]", "production server (gunicorn) with a supervised worker"),
         ),
     ),
     (
@@ -59,6 +60,8 @@ COMMAND_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("migrate", "create or update the database tables (explicit on PostgreSQL)"),
             ("import KIND FILE", "import a ticket history: servicenow, events or tickets"),
             ("import maintenance SRC DIR", "machine failures, replacements (SRC: azure-pdm)"),
+            ("backup FILE", "back up the database while it runs (SQLite or pg_dump)"),
+            ("restore FILE [--force]", "replace the database with a backup"),
         ),
     ),
     (
@@ -80,6 +83,7 @@ COMMAND_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("feasibility PROMISE_ID", "Gate 1 feasibility of a promise: kept, staff, verdict"),
             ("bench NAME", "benchmarks side by side with peers (sla, queueing, ...)"),
             ("maintenance-backtest", "fit component lives before a cutoff, predict after it"),
+            ("plans-order", "order preventive plans' work ahead, end finished plans (daily)"),
             (
                 "schedule vrptw FILE",
                 "vehicle routes for a VRPLIB/Solomon file (no database needed)",
@@ -168,7 +172,14 @@ def run_django_command(name: str, argv: Sequence[str]) -> int:
         try:
             if command not in NO_AUTO_MIGRATE and not {"-h", "--help"} & set(argv):
                 ensure_embedded_database()
-            execute_from_command_line(["servicegate", command, *argv])
+            if command == "import" and not {"-h", "--help"} & set(argv):
+                from servicegate.core.locks import exclusive_import
+
+                # One import at a time on SQLite: a second one waits and says so.
+                with exclusive_import(say=lambda text: print(text, file=sys.stderr)):
+                    execute_from_command_line(["servicegate", command, *argv])
+            else:
+                execute_from_command_line(["servicegate", command, *argv])
         except OperationalError as exc:
             print(f"servicegate: error: {database_error_sentence(exc)}", file=sys.stderr)
             return 1
@@ -191,6 +202,11 @@ def database_error_sentence(exc: Exception) -> str:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
+    if settings.EMBEDDED_DATABASE and "locked" in str(exc).lower():
+        return (
+            f"The embedded database {db['NAME']} is locked by another write ({exc}); "
+            "try again when it has finished."
+        )
     if settings.EMBEDDED_DATABASE:
         return (
             f"The embedded database {db['NAME']} cannot be used ({exc}); check that "

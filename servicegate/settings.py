@@ -124,10 +124,14 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_rq",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
+    "servicegate.core.logging.RequestIdMiddleware",
+    "servicegate.core.uploads.UploadLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -208,7 +212,7 @@ def _database() -> dict[str, object]:
             "NAME": str(DATA_DIR / "servicegate.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": env_int("SERVICEGATE_SQLITE_TIMEOUT", 20),
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                 ),
@@ -317,13 +321,59 @@ if not (DEBUG or DEMO):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A load balancer probes the health checks over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health"]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("SERVICEGATE_LOG_LEVEL", "WARNING")},
+# Content-Security-Policy: scripts and styles only from Servicegate itself. The four
+# ``onchange="this.form.submit()"`` handlers are allowed by their hash; inline styles
+# (style attributes, htmx's indicator style, the charts' SVG) are allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": [
+            "'self'",
+            "'unsafe-hashes'",
+            "'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='",  # this.form.submit()
+        ],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
+
+
+def _logging() -> dict[str, object]:
+    log_format = env_str("SERVICEGATE_LOG_FORMAT", "text")
+    if log_format not in {"text", "json"}:
+        raise ImproperlyConfigured(
+            f"SERVICEGATE_LOG_FORMAT must be text or json, not {log_format!r}."
+        )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "servicegate.core.logging.RequestIdFilter"}},
+        "formatters": {
+            "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+            "json": {"()": "servicegate.core.logging.JsonFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "filters": ["request_id"],
+                "formatter": log_format,
+            }
+        },
+        "root": {"handlers": ["console"], "level": env_str("SERVICEGATE_LOG_LEVEL", "WARNING")},
+    }
+
+
+# SERVICEGATE_LOG_FORMAT=json writes one JSON object per line, with the request's id.
+LOGGING = _logging()
 
 # Cross-area hooks (dotted paths, loaded with import_string): the areas that derive state
 # from tickets are told which tickets a write changed, in the write's transaction.
@@ -337,6 +387,7 @@ SERVICEGATE_ACTIONS_CHANGED = ["servicegate.team.board_services.action_cards_fol
 SERVICEGATE_PERIODIC_TASKS = [
     "servicegate.measurement.notifications.breach_warnings_task",
     "servicegate.improvement.breaches.breach_findings_task",
+    "servicegate.core.tasks.uploads_prune_task",
 ]
 # A breach finding is raised when one cause of a promise reaches this many breaches in a
 # month; one run raises at most SERVICEGATE_BREACH_FINDINGS_PER_RUN of them.
@@ -348,6 +399,9 @@ SERVICEGATE_INBOX_SOURCES = [
     "servicegate.measurement.notifications.inbox_items",
     "servicegate.improvement.inbox.action_items",
     "servicegate.improvement.inbox.g4_recommendation_items",
+    "servicegate.maintenance.inbox.condition_alarm_items",
+    "servicegate.scheduling.inbox.schedule_items",
+    "servicegate.team.inbox.team_items",
 ]
 
 # The customer portal: a feedback score at or below this raises a KVP finding; the largest
@@ -357,6 +411,29 @@ SERVICEGATE_PORTAL_LOW_SCORE = env_int("SERVICEGATE_PORTAL_LOW_SCORE", 2)
 SERVICEGATE_PORTAL_MAX_ATTACHMENT_BYTES = env_int(
     "SERVICEGATE_PORTAL_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024
 )
-SERVICEGATE_PORTAL_OFFERS = "servicegate.maintenance.selectors.offers_for_customer"
+SERVICEGATE_PORTAL_OFFERS = "servicegate.maintenance.offers.offers_for_customer"
 # Sections other areas add to the staff ticket page: functions (ticket, user) -> Panel | None.
 SERVICEGATE_TICKET_SECTIONS = ["servicegate.portal.staff.ticket_section"]
+
+# Bounded imports: dates outside EARLIEST_YEAR … now + FUTURE_YEARS are row errors; a file
+# may not decompress to more than MAX_BYTES, have a line longer than MAX_LINE_BYTES or a
+# field longer than MAX_FIELD_CHARS, more than MAX_ROWS rows or MAX_ROWS_PER_TICKET rows
+# of one ticket (real ServiceNow exports stay far below each of them).
+SERVICEGATE_IMPORT_EARLIEST_YEAR = env_int("SERVICEGATE_IMPORT_EARLIEST_YEAR", 1970)
+SERVICEGATE_IMPORT_FUTURE_YEARS = env_int("SERVICEGATE_IMPORT_FUTURE_YEARS", 10)
+SERVICEGATE_IMPORT_MAX_BYTES = env_int("SERVICEGATE_IMPORT_MAX_BYTES", 2 * 1024**3)
+SERVICEGATE_IMPORT_MAX_LINE_BYTES = env_int("SERVICEGATE_IMPORT_MAX_LINE_BYTES", 1024**2)
+SERVICEGATE_IMPORT_MAX_FIELD_CHARS = env_int("SERVICEGATE_IMPORT_MAX_FIELD_CHARS", 128 * 1024)
+SERVICEGATE_IMPORT_MAX_ROWS = env_int("SERVICEGATE_IMPORT_MAX_ROWS", 20_000_000)
+SERVICEGATE_IMPORT_MAX_ROWS_PER_TICKET = env_int("SERVICEGATE_IMPORT_MAX_ROWS_PER_TICKET", 10_000)
+
+# Background workers write a heartbeat every SERVICEGATE_HEARTBEAT_SECONDS; one not seen
+# for SERVICEGATE_WORKER_DEAD_AFTER seconds is dead and the jobs it was running fail.
+SERVICEGATE_HEARTBEAT_SECONDS = env_int("SERVICEGATE_HEARTBEAT_SECONDS", 10)
+SERVICEGATE_WORKER_DEAD_AFTER = env_int("SERVICEGATE_WORKER_DEAD_AFTER", 60)
+# The health check reports "degraded" when the oldest queued job waited longer (seconds).
+SERVICEGATE_QUEUE_AGE_LIMIT = env_int("SERVICEGATE_QUEUE_AGE_LIMIT", 300)
+# Request bodies (uploads) larger than this many MB are refused with 413; uploaded import
+# files are deleted this many days after their import finished.
+SERVICEGATE_MAX_UPLOAD_MB = env_int("SERVICEGATE_MAX_UPLOAD_MB", 50)
+SERVICEGATE_UPLOAD_RETENTION_DAYS = env_int("SERVICEGATE_UPLOAD_RETENTION_DAYS", 30)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError
@@ -15,6 +19,7 @@ from servicegate.accounts.selectors import user_roles
 from servicegate.accounts.services import token_create, token_revoke
 from servicegate.api.auth import API_AUTH
 from servicegate.catalog.api import router as catalog_router
+from servicegate.core.health import health_report, readiness
 from servicegate.improvement.api import router as improvement_router
 from servicegate.inbox.api import router as inbox_router
 from servicegate.maintenance.api import router as maintenance_router
@@ -28,6 +33,22 @@ from servicegate.promises.api import router as promises_router
 from servicegate.scheduling.api import router as scheduling_router
 from servicegate.team.api import router as team_router
 
+
+def docs_behind_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The Swagger page needs a login; the OpenAPI document stays public for clients."""
+    inner = getattr(view, "func", view)
+    if getattr(inner, "__name__", "") != "openapi_view":
+        return view
+
+    @wraps(inner)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 api = NinjaAPI(
     title="Servicegate API",
     version="1",
@@ -36,6 +57,7 @@ api = NinjaAPI(
     auth=API_AUTH,
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_decorator=docs_behind_login,
 )
 
 
@@ -67,17 +89,30 @@ def on_refused(request: HttpRequest, exc: Exception) -> HttpResponse:
 class Health(Schema):
     status: str
     database: str
+    worker: str
+    worker_seen_at: datetime | None = None
+    queued: int
+    queue_age_seconds: float | None = None
 
 
 @api.get("/health", auth=None, response={200: Health, 503: Health}, tags=["system"])
 def health(request: HttpRequest) -> Status[Any]:
-    """Liveness and database reachability; needs no login."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return Status(503, {"status": "degraded", "database": "unreachable"})
-    return Status(200, {"status": "ok", "database": "ok"})
+    """Database, background worker heartbeat (ok, stale, missing, not_needed) and the age
+    of the oldest queued job in seconds; needs no login. 503 when the database is away."""
+    code, body = health_report()
+    return Status(code, body)
+
+
+class Ready(Schema):
+    status: str
+    detail: str
+
+
+@api.get("/health/ready", auth=None, response={200: Ready, 503: Ready}, tags=["system"])
+def health_ready(request: HttpRequest) -> Status[Any]:
+    """For a load balancer: 200 when this process can serve (database up, migrated)."""
+    code, body = readiness()
+    return Status(code, body)
 
 
 class Credentials(Schema):

@@ -13,6 +13,8 @@ from typing import Any, Protocol
 
 from django.utils import timezone
 
+from servicegate.core.heartbeat import current_worker_id
+from servicegate.core.locks import exclusive_import
 from servicegate.core.models import Job
 
 logger = logging.getLogger(__name__)
@@ -24,6 +26,8 @@ class Progress(Protocol):
 
 JobFunction = Callable[[Job, Progress], dict[str, Any]]
 _KINDS: dict[str, JobFunction] = {}
+#: Kinds that take the import lock: on SQLite one runs at a time (see ``core.locks``).
+EXCLUSIVE_KINDS = {"import"}
 
 
 def register_job_kind(kind: str) -> Callable[[JobFunction], JobFunction]:
@@ -44,7 +48,9 @@ def is_job_kind(kind: str) -> bool:
 def job_run(job_id: int) -> None:
     """Run the job ``job_id`` in this process (called by the task on the worker)."""
     job = Job.objects.get(pk=job_id)
-    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now())
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.RUNNING, started_at=timezone.now(), worker_id=current_worker_id()
+    )
 
     def progress(done: int, total: int | None = None, message: str = "") -> None:
         fields: dict[str, Any] = {"done": done, "message": message[:2000]}
@@ -53,7 +59,11 @@ def job_run(job_id: int) -> None:
         Job.objects.filter(pk=job_id).update(**fields)
 
     try:
-        result = _KINDS[job.kind](job, progress)
+        if job.kind in EXCLUSIVE_KINDS:
+            with exclusive_import(say=lambda text: progress(0, None, text)):
+                result = _KINDS[job.kind](job, progress)
+        else:
+            result = _KINDS[job.kind](job, progress)
     except Exception as exc:
         logger.exception("job %s failed", job_id)
         Job.objects.filter(pk=job_id).update(

@@ -11,3 +11,11 @@ from servicegate.core.job_kinds import job_run
 def run_job(job_id: int) -> None:
     """Run a recorded background job; its progress and result land on the Job row."""
     job_run(job_id)
+
+
+@task()
+def uploads_prune_task() -> int:
+    """Delete the uploads of imports past their retention (enqueued every minute)."""
+    from servicegate.core.uploads import uploads_prune
+
+    return uploads_prune()

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -46,6 +47,39 @@ def zone(name: str) -> tzinfo:
             _("Unknown time zone %(name)r: use an IANA name such as UTC or Europe/Berlin.")
             % {"name": name}
         ) from None
+
+
+def bounds() -> tuple[datetime, datetime]:
+    """The earliest and latest instant an import accepts (settings, default 1970 … now + 10 y)."""
+    earliest = datetime(settings.SERVICEGATE_IMPORT_EARLIEST_YEAR, 1, 1, tzinfo=UTC)
+    years = settings.SERVICEGATE_IMPORT_FUTURE_YEARS
+    return earliest, datetime.now(UTC) + timedelta(days=366 * years)
+
+
+def _out_of_range(earliest: datetime, latest: datetime) -> ValueError:
+    return ValueError(
+        _("the date lies outside %(earliest)s … %(latest)s")
+        % {
+            "earliest": earliest.date().isoformat(),
+            "latest": latest.date().isoformat(),
+        }
+    )
+
+
+def _bounded(parse: DateParser) -> DateParser:
+    """``parse`` refusing instants outside :func:`bounds` (and years Python cannot convert)."""
+    earliest, latest = bounds()
+
+    def checked(raw: str) -> datetime:
+        try:
+            value = parse(raw)
+        except OverflowError:
+            raise _out_of_range(earliest, latest) from None
+        if not earliest <= value <= latest:
+            raise _out_of_range(earliest, latest)
+        return value
+
+    return checked
 
 
 def _to_utc(value: datetime, tz: tzinfo) -> datetime:
@@ -97,7 +131,7 @@ def day_first_parser(tz: tzinfo) -> DateParser:
             value = cache[raw] = local if utc else _to_utc(local, tz)
         return value
 
-    return parse
+    return _bounded(parse)
 
 
 def format_parser(fmt: str, tz: tzinfo) -> DateParser:
@@ -119,4 +153,4 @@ def format_parser(fmt: str, tz: tzinfo) -> DateParser:
             value = cache[raw] = _to_utc(convert(raw), tz)
         return value
 
-    return parse
+    return _bounded(parse)

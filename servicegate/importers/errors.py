@@ -58,8 +58,17 @@ class ImportFailure(Exception):
         return cls(message, errors)
 
 
+SUGGESTED = 64  # longest name a suggestion is computed for (difflib is quadratic)
+
+
 def closest(word: str, candidates: Iterable[str]) -> str:
-    """A " Did you mean …?" sentence for the candidate closest to ``word``, or ''."""
+    """A " Did you mean …?" sentence for the candidate closest to ``word``, or ''.
+
+    Only short names get a suggestion: a long one is no misspelt column name, and
+    comparing it would take time quadratic in its length.
+    """
+    if len(word) > SUGGESTED:
+        return ""
     match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return " " + _("Did you mean %(candidate)r?") % {"candidate": match[0]} if match else ""
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from servicegate.importers.errors import ImportFailure
@@ -38,6 +39,84 @@ class Source:
     reopen: Callable[[], IO[bytes]]
 
 
+class _Limits(io.RawIOBase):
+    """A binary stream that refuses too many bytes, too long lines and too many lines.
+
+    It is checked while the bytes stream by, chunk by chunk: no line is ever held whole
+    before it is measured (a 1 GB line without a newline fails after the first MB).
+    """
+
+    def __init__(self, name: str, inner: IO[bytes]) -> None:
+        super().__init__()
+        self.name, self.inner = name, inner
+        self.max_bytes = settings.SERVICEGATE_IMPORT_MAX_BYTES
+        self.max_line = settings.SERVICEGATE_IMPORT_MAX_LINE_BYTES
+        self.max_lines = settings.SERVICEGATE_IMPORT_MAX_ROWS
+        # Lines wholly inside one chunk are shorter than a chunk, so only the lines that
+        # cross chunk boundaries need measuring.
+        self.chunk = max(1, min(256 * 1024, self.max_line))
+        self.done = self.lines = self.run = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
+
+    def tell(self) -> int:
+        return self.done
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self.inner.read(min(len(buffer), self.chunk))
+        size = len(data)
+        if not size:
+            return 0
+        self.done += size
+        if self.done > self.max_bytes:
+            raise ImportFailure(
+                _(
+                    "%(file)s: the file holds more than %(limit)d bytes once decompressed"
+                    " (SERVICEGATE_IMPORT_MAX_BYTES). Nothing of this file was imported;"
+                    " split it into smaller files."
+                )
+                % {"file": self.name, "limit": self.max_bytes}
+            )
+        first = data.find(b"\n")
+        if first < 0:
+            self.run += size
+        else:
+            self.run += first
+        if self.run > self.max_line:
+            raise ImportFailure(
+                _(
+                    "%(file)s, line %(line)d: the line is longer than %(limit)d bytes"
+                    " (SERVICEGATE_IMPORT_MAX_LINE_BYTES); this is not an export of"
+                    " tickets or events. Nothing of this file was imported."
+                )
+                % {"file": self.name, "line": self.lines + 1, "limit": self.max_line}
+            )
+        if first >= 0:
+            self.lines += data.count(b"\n")
+            self.run = size - data.rfind(b"\n") - 1
+            if self.lines > self.max_lines:
+                raise ImportFailure(
+                    _(
+                        "%(file)s: the file has more than %(limit)d lines"
+                        " (SERVICEGATE_IMPORT_MAX_ROWS). Nothing of this file was imported;"
+                        " split it into smaller files."
+                    )
+                    % {"file": self.name, "limit": self.max_lines}
+                )
+        buffer[:size] = data
+        return size
+
+
+def bounded(name: str, raw: IO[bytes]) -> IO[bytes]:
+    """``raw`` read through the import limits (see :class:`_Limits`)."""
+    return io.BufferedReader(_Limits(name, raw), buffer_size=64 * 1024)
+
+
 @contextmanager
 def open_source(path: Path, *, member: str = "") -> Iterator[Source]:
     """Open ``path``; for a zip, the member named ``member`` or its only CSV file."""
@@ -48,12 +127,22 @@ def open_source(path: Path, *, member: str = "") -> Iterator[Source]:
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             info = _zip_member(path, archive, member)
+            name = f"{path.name}:{info.filename}"
             with archive.open(info) as raw:
-                name = f"{path.name}:{info.filename}"
-                yield Source(name, raw, info.file_size, lambda: archive.open(info))
+                yield Source(
+                    name,
+                    bounded(name, raw),
+                    info.file_size,
+                    lambda: bounded(name, archive.open(info)),
+                )
         return
     with path.open("rb") as raw:
-        yield Source(path.name, raw, path.stat().st_size, lambda: path.open("rb"))
+        yield Source(
+            path.name,
+            bounded(path.name, raw),
+            path.stat().st_size,
+            lambda: bounded(path.name, path.open("rb")),
+        )
 
 
 def _zip_member(path: Path, archive: zipfile.ZipFile, member: str) -> zipfile.ZipInfo:
@@ -92,6 +181,7 @@ class CsvInput:
     def __init__(self, source: Source, *, encoding: str, delimiter: str = ",") -> None:
         self.source = source
         self.encoding = encoding
+        csv.field_size_limit(settings.SERVICEGATE_IMPORT_MAX_FIELD_CHARS)
         text = io.TextIOWrapper(source.raw, encoding=encoding, newline="")
         self.reader = csv.reader(text, delimiter=delimiter)
 
@@ -126,6 +216,19 @@ class CsvInput:
                 }
             ) from None
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise ImportFailure(
+                    _(
+                        "%(file)s, line %(line)d: a field is longer than %(limit)d characters"
+                        " (SERVICEGATE_IMPORT_MAX_FIELD_CHARS). Nothing of this file was"
+                        " imported; check the quoting."
+                    )
+                    % {
+                        "file": self.source.name,
+                        "line": self.line_num + 1,
+                        "limit": settings.SERVICEGATE_IMPORT_MAX_FIELD_CHARS,
+                    }
+                ) from None
             raise ImportFailure(
                 _(
                     "%(file)s, line %(line)d: the CSV is malformed (%(error)s). Nothing of this"

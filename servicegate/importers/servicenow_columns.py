@@ -21,14 +21,13 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 
 from servicegate.importers import servicenow_format as fmt
 from servicegate.importers.arrow import Column, header_line, read_columns
 from servicegate.importers.dates import DateParser
 from servicegate.importers.reading import ByteProgress, Source
-from servicegate.importers.staging import (
-    ColumnLog,
-)
+from servicegate.importers.staging import ColumnLog, too_many_rows
 from servicegate.operations.choices import STOP_STATUSES, TicketStatus
 
 
@@ -65,6 +64,12 @@ def read(
         return None
     log = ColumnLog(rows=rows)
     order, starts, ends, last_row = _arrange(col, dates["sys_updated_at"])
+    per_ticket = ends - starts + 1
+    busiest = int(np.argmax(per_ticket))
+    limit = settings.SERVICEGATE_IMPORT_MAX_ROWS_PER_TICKET
+    if per_ticket[busiest] > limit:
+        number = col["number"].values[busiest]
+        raise too_many_rows(source.name, number, int(per_ticket[busiest]), limit)
     states = col["incident_state"]
     status_of = [fmt.STATUS_OF.get(s, fmt.OTHER) for s in states.values]
     status_codes = states.codes[order]

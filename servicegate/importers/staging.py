@@ -8,8 +8,10 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
+from django.conf import settings
+from django.utils.translation import gettext as _
 
-from servicegate.importers.errors import RowError
+from servicegate.importers.errors import ImportFailure, RowError
 from servicegate.operations.choices import STOP_STATUSES, TicketStatus
 
 
@@ -83,10 +85,25 @@ class Staging:
 
     def derive_from_events(self) -> None:
         """Fill what the ticket rows left open from the ticket's events (sorted by time)."""
+        limit = settings.SERVICEGATE_IMPORT_MAX_ROWS_PER_TICKET
         for external_id, events in self.events.items():
+            if len(events) > limit:
+                raise too_many_rows(self.file, external_id, len(events), limit)
             events.sort(key=BY_TIME)  # stable: file order breaks ties
             ticket = self.tickets[external_id]
             _derive(ticket, events)
+
+
+def too_many_rows(file: str, ticket: str, count: int, limit: int) -> ImportFailure:
+    """The failure of a file with more than ``limit`` rows of one ticket."""
+    return ImportFailure(
+        _(
+            "%(file)s: the ticket %(ticket)r has %(count)d rows, more than %(limit)d"
+            " (SERVICEGATE_IMPORT_MAX_ROWS_PER_TICKET). Nothing of this file was imported;"
+            " check the export for repeated rows."
+        )
+        % {"file": file, "ticket": ticket, "count": count, "limit": limit}
+    )
 
 
 def _derive(ticket: StagedTicket, events: list[StagedEvent]) -> None:

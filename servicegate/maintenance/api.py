@@ -18,9 +18,9 @@ from servicegate.catalog.models import ServiceProduct
 from servicegate.core.permissions import has_capability
 from servicegate.maintenance import selectors, services
 from servicegate.maintenance.errors import MaintenanceRefused
-from servicegate.maintenance.models import PreventivePlan, Reading
+from servicegate.maintenance.models import Component, LifeEvent, PreventivePlan, Reading
 from servicegate.maintenance.offers import Offer, customer_offers
-from servicegate.operations.models import Asset, Customer
+from servicegate.operations.models import Asset, Customer, Ticket
 
 router = Router(tags=["maintenance"])
 
@@ -68,6 +68,57 @@ def record_reading(request: HttpRequest, asset_id: int, data: ReadingIn) -> Stat
         by=request.user, asset=asset, counter=data.counter, value=data.value, at=data.at
     )
     return Status(201, reading)
+
+
+class LifeEventIn(Schema):
+    component: str
+    kind: str = "failure"
+    at: datetime | None = None
+    ticket: int | None = None
+
+
+class LifeEventOut(Schema):
+    id: int
+    asset_id: int
+    component: str
+    kind: str
+    at: datetime
+    ticket_id: int | None
+
+    @staticmethod
+    def resolve_component(obj: LifeEvent) -> str:
+        return obj.component.name
+
+
+@router.post("/assets/{asset_id}/life-events", response={201: LifeEventOut})
+def record_life_event(request: HttpRequest, asset_id: int, data: LifeEventIn) -> Status[LifeEvent]:
+    """Record that a component of the asset failed (``kind=failure``, optionally with the
+    ``ticket`` that reported it; ``at`` defaults to the ticket's opening, else now) or was
+    replaced before failing (``replacement``). These lives feed the reliability fits."""
+    if not has_capability(request.user, "manage_installed_base"):
+        raise MaintenanceRefused(_("Your role does not allow recording failures."), status=403)
+    asset = _get(Asset, asset_id, _("asset"))
+    component = (
+        Component.objects.filter(asset_model__name=asset.product_model, name=data.component)
+        .select_related("asset_model")
+        .first()
+    )
+    if component is None:
+        names = ", ".join(
+            Component.objects.filter(asset_model__name=asset.product_model).values_list(
+                "name", flat=True
+            )
+        ) or _("none")
+        raise MaintenanceRefused(
+            _("%(model)s has no component %(name)r; its components are: %(names)s.")
+            % {"model": asset.product_model, "name": data.component, "names": names}
+        )
+    ticket = _get(Ticket, data.ticket, _("ticket")) if data.ticket is not None else None
+    at = data.at or (ticket.opened_at if ticket is not None else timezone.now())
+    event = services.life_event_record(
+        by=request.user, asset=asset, component=component, at=at, kind=data.kind, ticket=ticket
+    )
+    return Status(201, event)
 
 
 class TriggerIn(Schema):

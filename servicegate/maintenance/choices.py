@@ -22,11 +22,13 @@ class LifeEventKind(models.TextChoices):
 
 
 class TriggerKind(models.TextChoices):
-    """What makes a preventive plan order work: the calendar, a counter, or a condition."""
+    """What makes a preventive plan order work: the calendar, a counter, a condition, or a
+    component's expected remaining life."""
 
     TIME = "time", _("time (every N days)")
     USAGE = "usage", _("usage (every N on a counter)")
     CONDITION = "condition", _("condition (a reading crosses a threshold)")
+    REMAINING_LIFE = "remaining_life", _("remaining life (below N days)")
 
 
 class WorkKind(models.TextChoices):

@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicegate.catalog.choices import PriceModel
@@ -183,3 +184,33 @@ def _price(product: ServiceProduct, *, assets: int, visits: float, hours: float)
     if product.price_model == PriceModel.PER_HOUR:
         return amount * Decimal(str(round(hours, 2)))
     return amount * Decimal(str(round(visits, 2)))
+
+
+@dataclass(frozen=True)
+class CustomerOffer:
+    """An offer as the customer reads it in the portal: no margin, one sentence."""
+
+    offer: Offer
+
+    def __str__(self) -> str:
+        o = self.offer
+        return _(
+            "%(product)s: a visit every %(days)s days for %(assets)s machines avoids about"
+            " %(avoided)s incidents and %(hours)s hours of downtime a year, for"
+            " %(price)s %(currency)s a year."
+        ) % {
+            "product": o.product_name,
+            "days": o.interval_days,
+            "assets": len(o.assets),
+            "avoided": f"{o.incidents_avoided:.1f}",
+            "hours": f"{o.downtime_hours_avoided:.0f}",
+            "price": f"{o.price:,.2f}",
+            "currency": o.currency,
+        }
+
+
+def offers_for_customer(customer: Customer) -> list[CustomerOffer]:
+    """The offers that avoid incidents, for the customer portal
+    (``SERVICEGATE_PORTAL_OFFERS``)."""
+    offers = customer_offers(customer, now=timezone.now())
+    return [CustomerOffer(o) for o in offers if o.incidents_avoided > 0]

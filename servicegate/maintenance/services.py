@@ -34,7 +34,9 @@ from servicegate.maintenance.models import (
     Trigger,
 )
 from servicegate.maintenance.offers import customer_offers
+from servicegate.maintenance.remaining_life import covered_fits, dues
 from servicegate.operations.choices import Channel
+from servicegate.operations.errors import TicketRefused
 from servicegate.operations.models import Asset, Customer, Ticket
 from servicegate.operations.ticket_services import work_order_create
 
@@ -87,7 +89,8 @@ def life_event_record(
     kind: str,
     ticket: Ticket | None = None,
 ) -> LifeEvent:
-    """Record that ``component`` of ``asset`` failed or was replaced before failing."""
+    """Record that ``component`` of ``asset`` failed or was replaced before failing,
+    optionally with the (reactive) ticket that reported the failure; idempotent."""
     _require(by, "manage_installed_base", _("Your role does not allow recording failures."))
     if kind not in LifeEventKind.values:
         raise MaintenanceRefused(
@@ -97,6 +100,15 @@ def life_event_record(
         raise MaintenanceRefused(
             _("%(component)s is no part of %(model)s; pick a component of the asset's model.")
             % {"component": component, "model": asset.product_model}
+        )
+    if ticket is not None and ticket.asset_id != asset.pk:
+        raise MaintenanceRefused(
+            _("Ticket %(number)s is about another asset; name the ticket of this failure.")
+            % {"number": ticket.number}
+        )
+    if at > timezone.now() + FUTURE_SLACK:
+        raise MaintenanceRefused(
+            _("%(at)s lies in the future; send the time it happened.") % {"at": at.isoformat()}
         )
     with transaction.atomic():
         event, _created = LifeEvent.objects.get_or_create(
@@ -352,6 +364,13 @@ def _check_trigger(spec: dict[str, Any]) -> None:
         raise MaintenanceRefused(_("A usage or condition trigger names its counter."))
     if kind == TriggerKind.CONDITION and spec.get("threshold") is None:
         raise MaintenanceRefused(_("A condition trigger needs a threshold."))
+    if kind == TriggerKind.REMAINING_LIFE and not (spec.get("threshold") or 0) > 0:
+        raise MaintenanceRefused(
+            _(
+                "A remaining-life trigger needs a threshold: the days of life left that"
+                " call a visit."
+            )
+        )
 
 
 def plan_generate(
@@ -360,7 +379,9 @@ def plan_generate(
     """Order the plan's work ahead; returns how many work orders were opened.
 
     Time triggers order every visit of the plan's period at once (the dates are known);
-    usage triggers order the visits the counter's rate projects within ``horizon_days``.
+    usage triggers order the visits the counter's rate projects within ``horizon_days``,
+    remaining-life triggers the parts whose expected remaining life drops below their
+    threshold within it.
     Occurrences already ordered are skipped, so running it again orders nothing twice.
     """
     _require(by, "sell_preventive", _("Your role does not allow ordering preventive work."))
@@ -370,9 +391,78 @@ def plan_generate(
     assets = list(plan.assets.all())
     created = 0
     for trigger in plan.triggers.all():
+        if trigger.kind == TriggerKind.REMAINING_LIFE:
+            created += _order_remaining_life(
+                by=by,
+                plan=plan,
+                trigger=trigger,
+                assets=assets,
+                today=today,
+                horizon_days=horizon_days,
+            )
+            continue
         for asset in assets:
             wanted = _occurrences(plan, trigger, asset, today, horizon_days)
             created += _order(by=by, plan=plan, trigger=trigger, asset=asset, wanted=wanted)
+    return created
+
+
+@dataclass(frozen=True)
+class OrderRun:
+    """What a run over all plans did: plans looked at, work orders opened, plans ended,
+    and the plans whose seller may no longer order (with the sentence)."""
+
+    plans: int
+    work_orders: int
+    ended: int
+    refused: list[tuple[PreventivePlan, str]]
+
+
+def plans_order(*, today: date, horizon_days: int = HORIZON_DAYS) -> OrderRun:
+    """Order ahead for every active plan, in the name of who sold it (a plan orders its
+    own visits), and end the plans whose period is over. Run daily; idempotent."""
+    active = PreventivePlan.objects.filter(status=PlanStatus.ACTIVE).select_related(
+        "created_by", "product", "customer"
+    )
+    opened = ended = 0
+    refused: list[tuple[PreventivePlan, str]] = []
+    plans = list(active)
+    for plan in plans:
+        if plan.ends_on <= today:
+            PreventivePlan.objects.filter(pk=plan.pk).update(status=PlanStatus.ENDED)
+            ended += 1
+            continue
+        try:
+            opened += plan_generate(
+                plan=plan, by=plan.created_by, today=today, horizon_days=horizon_days
+            )
+        except TicketRefused as error:
+            refused.append((plan, str(error)))
+    return OrderRun(plans=len(plans), work_orders=opened, ended=ended, refused=refused)
+
+
+def _order_remaining_life(
+    *,
+    by: Actor,
+    plan: PreventivePlan,
+    trigger: Trigger,
+    assets: list[Asset],
+    today: date,
+    horizon_days: int,
+) -> int:
+    """Order a visit for each covered wear part whose median remaining life drops below
+    ``threshold`` days within the horizon (once per part's life)."""
+    now = timezone.now()
+    fits = covered_fits(plan, now=now)
+    end = min(plan.ends_on, today + timedelta(days=horizon_days))
+    created = 0
+    for asset in assets:
+        wanted = [
+            Occurrence(f"r{d.component.pk}-{d.life}", max(d.due_on, plan.starts_on))
+            for d in dues(asset, fits, threshold=trigger.threshold or 0.0, now=now)
+            if d.due_on < end
+        ]
+        created += _order(by=by, plan=plan, trigger=trigger, asset=asset, wanted=wanted)
     return created
 
 

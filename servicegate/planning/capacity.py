@@ -42,15 +42,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicegate.engines.calendars import Calendar
+from servicegate.engines.forecasting import forecast_counts
 from servicegate.engines.queueing import PlanningInputError, required_agents
 from servicegate.engines.sla import business_seconds
 from servicegate.operations.choices import PREVENTIVE_KINDS, STOP_STATUSES
 from servicegate.operations.models import Ticket
 from servicegate.planning.feasibility import DEFAULT_AHT_SECONDS
 from servicegate.planning.selectors import (
+    MIN_FORECAST_DAYS,
     TicketScope,
     arrival_epochs,
-    demand_forecast,
+    daily_series,
     handling_seconds,
     mean_handling,
     recent_weekly_rate,
@@ -282,16 +284,22 @@ def _available_hours(
 
 
 def _reactive_tickets(scope: TeamScope, first: dt.date, weeks: int) -> tuple[np.ndarray, str]:
-    """Expected reactive tickets per week: the daily forecast summed per week."""
+    """Expected reactive tickets per week: the daily forecast summed per week.
+
+    The arrivals are read once; the forecast is planning's daily model without the
+    backtest (``demand_forecast`` minus its score).
+    """
     epochs = arrival_epochs(scope)
     if epochs.size == 0:
         return np.zeros(weeks), "none"
-    last = first + weeks * WEEK
-    horizon = (last - timezone.localdate()).days + 1
-    demand = demand_forecast(scope, freq="day", horizon_days=max(horizon, 1))
-    fc = demand.forecast
-    if fc is None:
+    series = daily_series(epochs)
+    if series.counts.size < MIN_FORECAST_DAYS or series.counts.sum() <= 0:
         return np.full(weeks, recent_weekly_rate(epochs)), "recent"
+    last = first + weeks * WEEK
+    series_end = series.start.astype("datetime64[D]").astype(dt.date) + dt.timedelta(
+        days=int(series.counts.size)
+    )
+    fc = forecast_counts(series, horizon=max((last - series_end).days, 1))
     days = fc.bucket_starts.astype("datetime64[D]")
     week_of = (days - np.datetime64(first, "D")).astype(np.int64) // 7
     keep = (week_of >= 0) & (week_of < weeks)

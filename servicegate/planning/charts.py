@@ -8,6 +8,7 @@ import numpy as np
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from servicegate.core.charts import line_chart
 from servicegate.planning.capacity import CapacityPlan
@@ -85,6 +86,13 @@ class WeekBar:
     over: bool
 
 
+#: The capacity chart's series: CSS class, colour, label (stacked bottom to top).
+LEGEND = (
+    ("reactive", "#0b5cab", gettext_lazy("Reactive")),
+    ("preventive", "#1a7f37", gettext_lazy("Preventive")),
+    ("offer", "#9a6700", gettext_lazy("If the offer is accepted")),
+    ("buffer", "#b0b8c4", gettext_lazy("Buffer")),
+)
 #: Plot area of the capacity chart (SVG units); bars grow upwards from BASE.
 CHART_WIDTH, CHART_HEIGHT, BASE, LEFT = 720.0, 300.0, 260.0, 48.0
 

@@ -135,6 +135,11 @@ def _series(epochs: FloatArray, freq: Freq) -> CountSeries:
     return count_arrivals(local, freq=freq, start=first, end=max(last, first + 1))
 
 
+def daily_series(epochs: FloatArray) -> CountSeries:
+    """Arrivals per local day up to yesterday (today's incomplete day left out)."""
+    return _series(epochs, "day")
+
+
 def _backtest(series: CountSeries, horizon: int) -> Backtest | None:
     """Backtest with as many origins (up to 8) as the history allows; None if too short."""
     days = series.counts.size // series.per_day

@@ -14,6 +14,7 @@ from servicegate.measurement.forms import ReplayForm
 from servicegate.measurement.rules import METRIC_KINDS as CLOCKED_METRICS
 from servicegate.planning.capacity import capacity_plan, teams
 from servicegate.planning.charts import (
+    LEGEND,
     bar_width,
     capacity_bars,
     forecast_chart,
@@ -178,5 +179,7 @@ def capacity(request: HttpRequest) -> HttpResponse:
         "ticks": ticks,
         "bar_width": bar_width(plan) if plan else 0,
         "over": [w for w in plan.weeks if w.over_capacity] if plan else [],
+        "aht_hours": plan.aht_seconds / 3600 if plan else 0,
+        "legend": LEGEND,
     }
     return render(request, "planning/capacity.html", context)

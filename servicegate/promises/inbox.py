@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from servicegate.accounts.selectors import user_roles
+from servicegate.core.delegation import decides_by_delegation
 from servicegate.inbox.items import InboxItem
 from servicegate.promises.choices import PromiseState as S
 from servicegate.promises.models import GateDefinition, Promise
@@ -51,7 +52,9 @@ def kinds_for(user: User) -> list[Kind]:
     """The kinds of promise items ``user`` must act on (by the roles they hold)."""
     roles = set(user_roles(user))
     owners = owner_roles()
-    return [k for k in KINDS if not k.gate or owners.get(k.gate) in roles]
+    # a team lead decides G3 when the service manager delegated it (levels 5-7)
+    delegated = {"G3"} if decides_by_delegation(user, "g3_service_start") else set()
+    return [k for k in KINDS if not k.gate or owners.get(k.gate) in roles or k.gate in delegated]
 
 
 def promise_items(user: User) -> list[InboxItem]:

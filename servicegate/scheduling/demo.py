@@ -20,8 +20,13 @@ from servicegate.engines.routing import haversine_km
 from servicegate.operations.demo.customers import CITIES
 from servicegate.operations.models import Asset
 from servicegate.operations.ticket_services import ticket_create
-from servicegate.scheduling.models import Absence, TechnicianBase
-from servicegate.scheduling.services import day_plan_create, work_order_terms_set
+from servicegate.scheduling.models import Absence
+from servicegate.scheduling.services import (
+    absence_add,
+    day_plan_create,
+    technician_base_set,
+    work_order_terms_set,
+)
 from servicegate.team.models import Skill, Technician
 
 REACH_KM = 120.0
@@ -46,9 +51,9 @@ def build(ctx: DemoContext) -> None:
     if not technicians:
         ctx.report("demo: no technicians, no scheduling data")
         return
-    bases = _bases(rng, technicians)
+    bases = _bases(rng, technicians, dispatcher)
     today = timezone.localdate()
-    _absences(rng, technicians, today)
+    _absences(rng, technicians, today, dispatcher)
     assets = _assets_with_places()
     skills = _skills_by_technician(technicians)
     days = [
@@ -69,7 +74,7 @@ def build(ctx: DemoContext) -> None:
 
 
 def _bases(
-    rng: np.random.Generator, technicians: list[Technician]
+    rng: np.random.Generator, technicians: list[Technician], by: User
 ) -> dict[int, tuple[float, float]]:
     """Home bases near the technician's home town (a few km off its centre)."""
     towns = {c[0]: (c[3], c[4]) for c in CITIES}
@@ -80,19 +85,22 @@ def _bases(
             round(lat + float(rng.normal(0, 0.04)), 5),
             round(lon + float(rng.normal(0, 0.06)), 5),
         )
-        TechnicianBase.objects.create(technician=tech, latitude=lat, longitude=lon)
+        technician_base_set(technician=tech, latitude=lat, longitude=lon, by=by)
         out[tech.pk] = (lat, lon)
     return out
 
 
-def _absences(rng: np.random.Generator, technicians: list[Technician], today: dt.date) -> None:
+def _absences(
+    rng: np.random.Generator, technicians: list[Technician], today: dt.date, by: User
+) -> None:
     """Up to two technicians on holiday for a week and one on a training day (a quarter of
     the team at most)."""
     picks = rng.choice(len(technicians), size=min(3, len(technicians) // 4), replace=False)
     for k, i in enumerate(int(x) for x in picks):
         start = today + dt.timedelta(days=int(rng.integers(3, 12)))
         length = 1 if k == 2 else 5
-        Absence.objects.create(
+        absence_add(
+            by=by,
             technician=technicians[i],
             starts_at=dt.datetime.combine(start, dt.time(), tzinfo=BERLIN),
             ends_at=dt.datetime.combine(

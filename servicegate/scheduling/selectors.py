@@ -1,10 +1,9 @@
 """Reads of scheduling: a day's jobs, technicians and travel times, and the saved plans.
 
-Travel between two points is the great-circle distance (haversine) times
-:data:`ROAD_FACTOR`, driven at :data:`SPEED_KMH`. 1.3 is the usual ratio of road to
-straight-line distance in Germany (between 1.2 on motorways and 1.4 in hilly country);
-60 km/h averages motorway and country roads. Both are rough: a visit planned to the
-minute may be a quarter of an hour off on the road.
+Travel between two points is the engine's ``travel_matrix``: the great-circle
+distance (haversine) times ``ROAD_FACTOR`` (1.3), driven at ``SPEED_KMH`` (60 km/h);
+see docs/scheduling.md. Both are rough: a visit planned to the minute may be a
+quarter of an hour off on the road.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from numpy.typing import NDArray
 
 from servicegate.calendars.selectors import engine_calendar
 from servicegate.engines.calendars import CalendarError, compile_calendar
-from servicegate.engines.routing import Job, Tech, haversine_km
+from servicegate.engines.routing import ROAD_FACTOR, SPEED_KMH, Job, Tech, travel_matrix
 from servicegate.operations.choices import (
     PREVENTIVE_KINDS,
     REACTIVE_KINDS,
@@ -33,8 +32,6 @@ from servicegate.operations.models import Ticket
 from servicegate.scheduling.models import Absence, DayPlan, UnassignedTicket, Visit
 from servicegate.team.models import Technician, TechnicianSkill
 
-ROAD_FACTOR = 1.3
-SPEED_KMH = 60.0
 #: A work order without a planned duration takes this long.
 DEFAULT_DURATION_MINUTES = 60
 DAY = 86_400
@@ -229,8 +226,7 @@ def day_input(
                 fixed_start_s=start_s,
             )
         )
-    la, lo_ = np.asarray(lat), np.asarray(lon)
-    km = haversine_km(la[:, None], lo_[:, None], la[None, :], lo_[None, :]) * ROAD_FACTOR
+    km, seconds = travel_matrix(lat, lon, road_factor=ROAD_FACTOR, speed_kmh=SPEED_KMH)
     return DayInput(
         day=day,
         tickets=tickets,
@@ -238,7 +234,7 @@ def day_input(
         techs=techs,
         technicians={t.pk: t for t in technicians},
         km=km,
-        travel_s=km / SPEED_KMH * 3600.0,
+        travel_s=seconds.astype(np.float64),
         no_location=no_location,
     )
 
@@ -323,3 +319,17 @@ def technician_visits(technician: Technician, day: dt.date) -> list[Visit]:
     if plan is None:
         return []
     return [v for v in plan_visits(plan) if v.technician_id == technician.pk]
+
+
+def absence_list(
+    *, technician_id: int | None = None, start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[Absence]:
+    """Absences ordered by start; of one technician, and touching the days ``start``..``end``."""
+    qs = Absence.objects.order_by("starts_at", "pk")
+    if technician_id is not None:
+        qs = qs.filter(technician_id=technician_id)
+    if start is not None:
+        qs = qs.filter(ends_at__gt=day_bounds(start)[0])
+    if end is not None:
+        qs = qs.filter(starts_at__lt=day_bounds(end)[1])
+    return qs

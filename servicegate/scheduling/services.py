@@ -23,7 +23,7 @@ from servicegate.operations.models import Ticket
 from servicegate.operations.ticket_services import tickets_changed
 from servicegate.scheduling.choices import UnassignedReason
 from servicegate.scheduling.errors import ScheduleRefused
-from servicegate.scheduling.models import DayPlan, UnassignedTicket, Visit
+from servicegate.scheduling.models import Absence, DayPlan, TechnicianBase, UnassignedTicket, Visit
 from servicegate.scheduling.selectors import (
     DayInput,
     day_bounds,
@@ -201,6 +201,12 @@ def visit_reassign(
             status=409,
         )
     now = now or timezone.now()
+    if plan.date < timezone.localdate(now):
+        raise ScheduleRefused(
+            _("%(day)s lies in the past; its visits stay as they were.")
+            % {"day": plan.date.isoformat()},
+            status=409,
+        )
     if visit.start <= now and plan.date == timezone.localdate(now):
         raise ScheduleRefused(_("The visit has started; it stays with its technician."), status=409)
     pins: dict[int, tuple[int | None, int | None]] = {
@@ -260,3 +266,41 @@ def work_order_terms_set(
         ticket.required_skills.set(skills)
         tickets_changed([ticket.pk])
     return ticket
+
+
+def technician_base_set(
+    *, technician: Technician, latitude: float, longitude: float, by: Actor
+) -> TechnicianBase:
+    """Set where a technician's working day starts and ends (``manage_team``)."""
+    require_capability(by, "manage_team")
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ScheduleRefused(
+            _(
+                "The coordinates (%(lat)s, %(lon)s) lie outside the globe; give the latitude "
+                "between -90 and 90 and the longitude between -180 and 180 degrees."
+            )
+            % {"lat": latitude, "lon": longitude}
+        )
+    with transaction.atomic():
+        base, _created = TechnicianBase.objects.update_or_create(
+            technician=technician, defaults={"latitude": latitude, "longitude": longitude}
+        )
+    return base
+
+
+def absence_add(
+    *, technician: Technician, starts_at: dt.datetime, ends_at: dt.datetime, reason: str, by: Actor
+) -> Absence:
+    """Record that a technician is away from ``starts_at`` until ``ends_at`` (``manage_team``)."""
+    require_capability(by, "manage_team")
+    if ends_at <= starts_at:
+        raise ScheduleRefused(_("The absence ends before it starts; give an end after the start."))
+    if reason not in Absence.Reason.values:
+        raise ScheduleRefused(
+            _("The reason “%(reason)s” is unknown; use one of: %(reasons)s.")
+            % {"reason": reason, "reasons": ", ".join(Absence.Reason.values)}
+        )
+    with transaction.atomic():
+        return Absence.objects.create(
+            technician=technician, starts_at=starts_at, ends_at=ends_at, reason=reason
+        )

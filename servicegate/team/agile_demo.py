@@ -20,6 +20,7 @@ from servicegate.operations.models import Ticket
 from servicegate.team import reflection_services, services
 from servicegate.team.board_services import card_add, card_move
 from servicegate.team.models import Card, Skill, Team, Technician
+from servicegate.team.selectors import skills_matrix
 
 #: A demo team as set up: the team, its lead, its member logins and its technicians.
 TeamSetUp = tuple[Team, User, list[User], list[Technician]]
@@ -174,13 +175,17 @@ def _skills(ctx: DemoContext, teams: list[TeamSetUp], manager: User) -> None:
     products = list(ServiceProduct.objects.order_by("pk")[:2])
     by_name = {s.name: s for s in skills}
     needs = (("Hydraulics", 3, 3), ("PLC programming (S7)", 4, 2), ("Customer communication", 3, 4))
+    levels = skills_matrix().people
     for i, (name, level, people_needed) in enumerate(needs):
         if products and name in by_name:
+            skill = by_name[name]
+            have = sum(1 for p in levels if p.levels.get(skill.pk, 0) >= level)
             services.skill_need_set(
                 product=products[i % len(products)],
-                skill=by_name[name],
+                skill=skill,
                 level=level,
-                people=people_needed,
+                # the first need asks one person more than there are: a gap to show
+                people=have + 1 if i == 0 else people_needed,
                 by=manager,
             )
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from servicegate.operations.errors import TicketRefused
 from servicegate.operations.models import Ticket
 from servicegate.operations.ticket_services import ticket_event_append
 from servicegate.team.errors import TeamRefused
-from servicegate.team.models import BoardColumn, Card, CardMove, Team
+from servicegate.team.models import BoardColumn, Card, CardMove, RetroAction, Team
 from servicegate.team.selectors import column_for_status
 
 
@@ -162,8 +163,15 @@ def cards_follow(ticket_ids: Iterable[int]) -> None:
     for column in BoardColumn.objects.order_by("order", "pk"):
         columns.setdefault(column.team_id, []).append(column)
     now = timezone.now()
-    tickets = Ticket.objects.filter(pk__in=list(ticket_ids)).select_related(
-        "technician__team", "card"
+    # only tickets a board shows or would show: a big import touches few of them
+    tickets = (
+        Ticket.objects.filter(pk__in=list(ticket_ids))
+        .filter(
+            Q(card__isnull=False)
+            | Q(technician__team__isnull=False)
+            | Q(assignment_group__in=list(groups))
+        )
+        .select_related("technician__team", "card")
     )
     for ticket in tickets.iterator(chunk_size=2000):
         card: Card | None = getattr(ticket, "card", None)
@@ -186,7 +194,12 @@ def action_cards_follow(action_ids: Iterable[int]) -> None:
     """Listener of improvement-action stage changes: an action's card moves with its
     PDCA stage — plan in the first column, do/check/act in the first working column
     (neither first nor done), done in the first done column."""
-    cards = list(Card.objects.filter(action_id__in=list(action_ids)))
+    ids = list(action_ids)
+    # a retro action is done when its improvement action is
+    done = list(Action.objects.filter(pk__in=ids, stage="done").values_list("pk", flat=True))
+    RetroAction.objects.filter(action_id__in=ids).update(done=False)
+    RetroAction.objects.filter(action_id__in=done).update(done=True)
+    cards = list(Card.objects.filter(action_id__in=ids))
     if not cards:
         return
     stages = dict(

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from servicegate.core.actors import Actor, as_user
 from servicegate.core.permissions import has_capability
+from servicegate.improvement.models import Action, Finding
 from servicegate.improvement.services import action_create
+from servicegate.operations.models import Ticket
 from servicegate.team import selectors
 from servicegate.team.board_services import card_add
 from servicegate.team.choices import (
@@ -200,6 +202,18 @@ def initiative_link(
         raise TeamRefused(_("Only the initiative's members change it; join it first."), status=403)
     if kind not in LinkKind.values:
         raise TeamRefused(_("A link goes to one of: %(k)s.") % {"k": ", ".join(LinkKind.values)})
+    targets = {
+        LinkKind.FINDING: Finding.objects,
+        LinkKind.ACTION: Action.objects,
+        LinkKind.TICKET: Ticket.objects,
+        LinkKind.ARTICLE: Article.objects,
+    }
+    if not targets[LinkKind(kind)].filter(pk=target_id).exists():
+        raise TeamRefused(
+            _("There is no %(kind)s %(id)s to link.")
+            % {"kind": LinkKind(kind).label, "id": target_id},
+            status=404,
+        )
     with transaction.atomic():
         link, _created = InitiativeLink.objects.get_or_create(
             initiative=initiative, kind=kind, target_id=target_id, defaults={"note": note}

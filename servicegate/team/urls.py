@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("board/", views.board, name="board"),
     path("board/cards/<int:pk>/move/", views.card_move, name="card_move"),
+    path("board/columns/<int:pk>/limit/", views.column_limit, name="column_limit"),
     path("flow/", views.flow, name="flow"),
     path("skills/", views.skills, name="skills"),
     path("delegation/", views.delegation, name="delegation"),

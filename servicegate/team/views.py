@@ -19,7 +19,7 @@ from servicegate.core.permissions import capability_required, has_capability
 from servicegate.team import board_services, charts, selectors, services
 from servicegate.team.choices import DecisionArea, DelegationLevel, SkillLevel
 from servicegate.team.errors import TeamRefused
-from servicegate.team.models import Card, Skill, Team
+from servicegate.team.models import BoardColumn, Card, Skill, Team
 
 
 def _chosen_team(request: HttpRequest) -> Team | None:
@@ -63,6 +63,7 @@ def board(request: HttpRequest) -> HttpResponse:
     context["can_move"] = has_capability(request.user, "work_tickets") or has_capability(
         request.user, "manage_team"
     )
+    context["can_configure"] = has_capability(request.user, "manage_team")
     return render(request, "team/board.html", context)
 
 
@@ -90,6 +91,26 @@ def card_move(request: HttpRequest, pk: int) -> HttpResponse:
             return JsonResponse({"id": card.pk, "column": request.POST.get("to", "")})
         messages.success(request, _("The card was moved."))
     return redirect(f"{reverse('team:board')}?team={card.team_id}")
+
+
+@capability_required("manage_team")
+def column_limit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a column's WIP limit (POST ``wip_limit``; empty: no limit)."""
+    column = get_object_or_404(BoardColumn, pk=pk)
+    if request.method == "POST":
+        raw = request.POST.get("wip_limit", "").strip()
+        if raw and not raw.isdigit():
+            messages.error(request, _("A WIP limit is a positive number, or empty for none."))
+        else:
+            try:
+                services.column_update(
+                    column=column, by=request.user, wip_limit=int(raw) if raw else None
+                )
+            except TeamRefused as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("The WIP limit was saved."))
+    return redirect(f"{reverse('team:board')}?team={column.team_id}")
 
 
 @capability_required("view_servicegate")

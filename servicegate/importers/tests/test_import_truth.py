@@ -228,13 +228,13 @@ def test_a_due_date_column_becomes_the_tickets_deadline(tmp_path: Path, bob: Use
 
 
 def test_an_error_names_at_most_twenty_columns(tmp_path: Path) -> None:
-    header = [f"c{i}" for i in range(200_000)]
+    header = [f"c{i}" for i in range(100_000)]
     path = write_csv(tmp_path / "wide.csv", [header, ["x"] * len(header)])
     with pytest.raises(ImportFailure) as failure:
         tickets_import(format="tickets", path=path, mapping="nyc-311")
     message = str(failure.value)
     assert len(message) < 1_000
-    assert "c0, c1," in message and "c19 and 199980 more" in message
+    assert "c0, c1," in message and "c19 and 99980 more" in message
     assert "c20," not in message
 
 

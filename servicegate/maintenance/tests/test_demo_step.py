@@ -64,3 +64,4 @@ def test_build_sells_plans_on_wear_parts_and_raises_alarms(
     assert plans.count() == 5 and all(p.work_orders.exists() for p in plans)
     assert Reading.objects.exists()
     assert lines[-1].startswith("demo: 5 components,") and "condition alarms" in lines[-1]
+    assert " 0 condition alarms" not in lines[-1]

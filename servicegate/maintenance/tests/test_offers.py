@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
 from servicegate.catalog.models import ServiceProduct
 from servicegate.conftest import RoleMatrix
@@ -183,3 +184,22 @@ def test_assets_without_failures_count_as_survivors(
         (NOW - at).days,
         (NOW - datetime(2020, 1, 1, tzinfo=UTC)).days,
     ]
+
+
+def test_the_portal_reads_the_offers_without_the_margin(
+    customer: Customer,
+    preventive_product: ServiceProduct,
+    pump_lives: list[Asset],
+    make_assets: Callable[[int], list[Asset]],
+) -> None:
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    make_assets(2)
+    hook = import_string(settings.SERVICEGATE_PORTAL_OFFERS)
+    [offer] = hook(customer)
+    [internal] = customer_offers(customer, now=timezone.now())
+    text = str(offer)
+    assert text.startswith(f"Press Care: a visit every {internal.interval_days} days for 2")
+    assert f"{internal.incidents_avoided:.1f} incidents" in text and "3,600.00 EUR a year" in text
+    assert "margin" not in text and f"{internal.margin:,.2f}" not in text

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from servicegate.catalog.models import ServiceProduct
 from servicegate.maintenance.errors import MaintenanceRefused
 from servicegate.maintenance.models import PlanWorkOrder
-from servicegate.maintenance.services import plan_create, plan_generate
+from servicegate.maintenance.services import plan_create, plan_generate, plans_order
 from servicegate.maintenance.tests.conftest import START
 from servicegate.operations.models import Asset, Customer, Ticket
 
@@ -109,3 +109,25 @@ def test_technicians_and_viewers_sell_no_plans(
             plan_create(by=user, customer=customer, product=preventive_product, starts_on=START)
         assert refused.value.status == 403
     assert Ticket.objects.count() == 0
+
+
+def test_the_daily_run_orders_ahead_and_ends_finished_plans(
+    alice: User,
+    customer: Customer,
+    preventive_product: ServiceProduct,
+    make_assets: Callable[[int], list[Asset]],
+) -> None:
+    make_assets(1)
+    plan = plan_create(
+        by=alice, customer=customer, product=preventive_product, starts_on=START, months=1
+    )
+    before = Ticket.objects.count()
+    # while it runs: nothing new (time triggers are ordered at once), nothing ended
+    run = plans_order(today=START + timedelta(days=3))
+    assert (run.plans, run.work_orders, run.ended, run.refused) == (1, 0, 0, [])
+    # after its period: ended, and not looked at again
+    run = plans_order(today=START + timedelta(days=40))
+    assert run.ended == 1 and Ticket.objects.count() == before
+    plan.refresh_from_db()
+    assert plan.status == "ended"
+    assert plans_order(today=START + timedelta(days=41)).plans == 0

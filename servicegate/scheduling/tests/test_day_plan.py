@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from django.contrib.auth.models import User
 
-from servicegate.engines.routing import haversine_km
+from servicegate.engines.routing import ROAD_FACTOR, SPEED_KMH, haversine_km
 from servicegate.operations.models import Ticket
 from servicegate.scheduling.errors import ScheduleRefused
 from servicegate.scheduling.models import DayPlan, TechnicianBase, UnassignedTicket, Visit
-from servicegate.scheduling.selectors import ROAD_FACTOR, SPEED_KMH, day_bounds
+from servicegate.scheduling.selectors import day_bounds
 from servicegate.scheduling.services import day_plan_create
 from servicegate.scheduling.tests.conftest import PLACES, at
 from servicegate.team.models import Technician
@@ -58,14 +58,16 @@ def assert_plan_keeps_every_constraint(plan: DayPlan) -> None:
         assert clock + home <= shift_end
 
 
+@pytest.mark.parametrize("seed", [7, 11, 23])
 def test_every_visit_keeps_skills_windows_hours_and_no_overlap(
     technician: Callable[..., Technician],
     work_order: Callable[..., Ticket],
     day: dt.date,
     dana: User,
+    seed: int,
 ) -> None:
     # given four technicians and 16 work orders with random windows, durations and skills
-    rng = np.random.default_rng(7)
+    rng = np.random.default_rng(seed)
     technician("A", "München", "Hydraulics", "PLC")
     technician("B", "Augsburg", "Robotics")
     technician("C", "Ingolstadt", "Hydraulics", "Robotics")

@@ -45,6 +45,7 @@ def test_planning_from_the_page_shows_timeline_sketch_and_reasons(
     work_order: Callable[..., Ticket],
     day: dt.date,
     dana: User,
+    victor: User,
 ) -> None:
     technician("A", "München", "Hydraulics")
     technician("B", "Augsburg")
@@ -60,6 +61,10 @@ def test_planning_from_the_page_shows_timeline_sketch_and_reasons(
     assert html.count("<polyline") == 2 and "✕" in html
     assert "No technician working that day holds the required skills." in html
     assert "The day was planned." in html
+    # the visits can be dragged onto another row (a small script posts the same move)
+    assert html.count("data-reassign-url=") == 2 and "scheduling/drag.js" in html
+    viewer = _login(victor).get(f"/scheduling/?date={day.isoformat()}").content.decode()
+    assert "data-reassign-url=" not in viewer and "drag.js" not in viewer
 
 
 def test_moving_a_visit_from_the_page_rechecks_skills(
@@ -138,3 +143,51 @@ def test_the_dashboard_counts_todays_visits(
     with django_assert_max_num_queries(1):
         panel = visits_today()
     assert panel.context["value"] == plan.visits.count() == 1
+
+
+def test_the_inbox_holds_my_visits_and_the_tickets_left_out(
+    technician: Callable[..., Technician],
+    work_order: Callable[..., Ticket],
+    dana: User,
+    carol: User,
+    victor: User,
+) -> None:
+    from django.utils import timezone
+
+    from servicegate.scheduling.inbox import schedule_items
+    from servicegate.scheduling.tests.conftest import at
+
+    today = timezone.localdate()
+    if today.weekday() >= 5:
+        pytest.skip("The office calendar is closed on weekends, so today has no visits.")
+    mine = technician("Carol", "München")
+    mine.user = carol
+    mine.save()
+    ticket = work_order("Freising", today, 0, 24, 30)
+    work_order("Freising", today, 0, 24, 30, "Robotics")
+    day_plan_create(day=today, by=dana, now=at(today, 0))
+    [visit] = schedule_items(carol)
+    assert visit.kind == "visit_today" and visit.ticket == ticket.pk
+    [left] = schedule_items(dana)
+    assert left.kind == "tickets_left_out"
+    assert left.title == f"The plan of {today.isoformat()} leaves 1 ticket without a visit."
+    assert schedule_items(victor) == []
+
+
+def test_the_pages_speak_german(
+    technician: Callable[..., Technician],
+    work_order: Callable[..., Ticket],
+    day: dt.date,
+    dana: User,
+) -> None:
+    technician("A", "München")
+    work_order("Freising", day)
+    work_order("Freising", day, 8, 16, 60, "Robotics")
+    day_plan_create(day=day, by=dana)
+    client = _login(dana)
+    german = {"Accept-Language": "de-DE,de;q=0.9"}
+    html = client.get(f"/scheduling/?date={day.isoformat()}", headers=german).content.decode()
+    assert "Zeitleiste je Techniker" in html
+    assert "Kein Techniker, der an diesem Tag arbeitet, hat die nötigen Fähigkeiten." in html
+    capacity = client.get("/planning/capacity/?weeks=2", headers=german).content.decode()
+    assert "Kapazitätsplan" in capacity and "Verfügbare Stunden" in capacity

@@ -65,3 +65,25 @@ def test_only_the_plan_in_force_is_changed(
     with pytest.raises(ScheduleRefused, match="older plan") as caught:
         visit_reassign(visit=old.visits.get(), technician_id=b.pk, by=dana)
     assert caught.value.status == 409
+
+
+def test_past_days_and_started_visits_stay(
+    technician: Callable[..., Technician],
+    work_order: Callable[..., Ticket],
+    day: dt.date,
+    dana: User,
+) -> None:
+    from servicegate.scheduling.tests.conftest import at
+
+    technician("A", "München")
+    b = technician("B", "Freising")
+    work_order("Freising", day, 9, 12, 60)
+    plan = day_plan_create(day=day, by=dana)
+    visit = plan.visits.get()
+    with pytest.raises(ScheduleRefused, match="lies in the past") as past:
+        visit_reassign(visit=visit, technician_id=b.pk, by=dana, now=at(day, 24 * 2))
+    assert past.value.status == 409
+    with pytest.raises(ScheduleRefused, match="The visit has started") as started:
+        visit_reassign(visit=visit, technician_id=b.pk, by=dana, now=visit.start)
+    assert started.value.status == 409
+    assert DayPlan.objects.count() == 1

@@ -156,3 +156,13 @@ def test_the_promise_page_offers_g3_to_the_lead_only_when_delegated(
     assert review_url not in client.get(url).content.decode()
     delegation_set(area="g3_service_start", level=5, by=bob)
     assert review_url in client.get(url).content.decode()
+
+
+def test_the_lead_finds_g3_in_the_inbox_when_delegated(
+    committed: Promise, bob: User, dana: User
+) -> None:
+    from servicegate.promises.inbox import promise_items
+
+    assert promise_items(dana) == []
+    delegation_set(area="g3_service_start", level=6, by=bob)
+    assert [(i.kind, i.promise) for i in promise_items(dana)] == [("g3_decision", committed.pk)]

@@ -65,3 +65,28 @@ def test_the_flow_page_draws_the_three_charts(team: Team, bob: User, client: obj
     for chart in ("chart-cfd", "chart-cycle", "chart-throughput"):
         assert f'data-testid="{chart}"' in html
     assert 'data-line="p85"' in html
+
+
+def test_the_flow_reads_in_a_fixed_number_of_queries(
+    team: Team, bob: User, django_assert_max_num_queries: object
+) -> None:
+    from servicegate.team.selectors import flow
+
+    def cards(n: int) -> None:
+        for i in range(n):
+            card = card_add(team=team, by=bob, title=f"C{i}", at=timezone.now() - timedelta(days=9))
+            card_move(
+                card=card,
+                to="doing",
+                by=bob,
+                at=timezone.now() - timedelta(days=5),
+                override_reason="x",
+            )
+            card_move(card=card, to="done", by=bob, at=timezone.now() - timedelta(days=1))
+
+    cards(2)
+    with django_assert_max_num_queries(4):  # type: ignore[operator]
+        flow(team, weeks=4, now=timezone.now())
+    cards(10)
+    with django_assert_max_num_queries(4):  # type: ignore[operator]
+        assert sum(flow(team, weeks=4, now=timezone.now()).throughput) == 12

@@ -33,20 +33,19 @@ def test_anyone_starts_an_initiative_and_others_join_once(
 
 
 def test_members_link_an_initiative_and_set_its_outcome(alice: User, bob: User) -> None:
+    from servicegate.improvement.services import action_create
+
+    action = action_create(by=alice, title="Brochure", owner=alice, source="retrospective")
     pk = send(alice, "post", "/api/v1/initiatives", {"title": "T", "goal": "G"}).json()["id"]
-    assert (
-        send(
-            bob, "post", f"/api/v1/initiatives/{pk}/links", {"kind": "action", "target_id": 4}
-        ).status_code
-        == 403
-    )
-    linked = send(
-        alice, "post", f"/api/v1/initiatives/{pk}/links", {"kind": "action", "target_id": 4}
-    )
-    assert linked.json()["links"] == [{"kind": "action", "target_id": 4, "note": ""}]
-    done = send(
-        alice, "patch", f"/api/v1/initiatives/{pk}", {"status": "done", "outcomes": "12 sold"}
-    )
+    url = f"/api/v1/initiatives/{pk}/links"
+    assert send(bob, "post", url, {"kind": "action", "target_id": action.pk}).status_code == 403
+    missing = send(alice, "post", url, {"kind": "finding", "target_id": 999})
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "There is no KVP finding 999 to link."
+    linked = send(alice, "post", url, {"kind": "action", "target_id": action.pk})
+    assert linked.json()["links"] == [{"kind": "action", "target_id": action.pk, "note": ""}]
+    body = {"status": "done", "outcomes": "12 sold"}
+    done = send(alice, "patch", f"/api/v1/initiatives/{pk}", body)
     assert (done.json()["status"], done.json()["outcomes"]) == ("done", "12 sold")
 
 

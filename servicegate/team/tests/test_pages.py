@@ -86,3 +86,13 @@ def test_the_skills_page_assesses_and_turns_a_gap_into_an_action(
     develop = {"product": product.pk, "skill": skill.pk, "owner": carol.pk}  # type: ignore[attr-defined]
     assert client.post("/team/skills/", develop).status_code == 302
     assert Action.objects.get().owner == carol
+
+
+def test_the_lead_sets_a_wip_limit_on_the_board(role_matrix: RoleMatrix, team: Team) -> None:
+    column = team.columns.get(key="doing")
+    url = f"/team/board/columns/{column.pk}/limit/"
+    role_matrix(
+        url, {"*": 403, "dana": 302, "bob": 302, "ada": 302}, method="post", data={"wip_limit": "3"}
+    )
+    column.refresh_from_db()
+    assert column.wip_limit == 3

@@ -72,3 +72,19 @@ def test_a_retro_actions_card_follows_its_pdca_stage(team: Team, dana: User, car
     card.refresh_from_db()
     assert card.column.key == "doing"
     assert card.started_at is not None
+
+
+def test_a_retro_action_is_done_when_its_kvp_action_is(team: Team, dana: User, carol: User) -> None:
+    from servicegate.improvement.services import action_transition
+
+    _retro(dana, team)
+    action = Action.objects.get(owner=carol)
+    for stage, note in (
+        ("do", ""),
+        ("check", "Night shift uses the list."),
+        ("act", "Kept."),
+        ("done", ""),
+    ):
+        action_transition(action=action, to=stage, by=carol, note=note)
+    assert RetroAction.objects.get(action_id=action.pk).done
+    assert Card.objects.get(action_id=action.pk).column.key == "done"

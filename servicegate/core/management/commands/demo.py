@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
 
 from servicegate.core.demo import database_holds_data, print_logins
+from servicegate.core.serving import Supervisor, gunicorn_argv, worker_argv
 
 
 class Command(BaseCommand):
@@ -30,17 +29,18 @@ class Command(BaseCommand):
             call_command("demo_data", seed=options["seed"])
         else:
             print_logins(self.stdout.write)
-        worker = None
-        if not options["no_worker"]:
-            env = dict(os.environ, SERVICEGATE_DEMO="1")
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "servicegate", "worker", "--verbosity", "0"], env=env
-            )
-        address = f"{options['host']}:{options['port']}"
-        self.stdout.write(self.style.SUCCESS(f"Servicegate runs on http://{address}/"))
-        try:
-            call_command("runserver", address, use_reloader=False, skip_checks=True)
-        finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+        host = options["host"]
+        bind = f"[{host}]:{options['port']}" if ":" in host else f"{host}:{options['port']}"
+        # The demo runs like production: gunicorn, and a worker started again if it exits;
+        # Ctrl-C or SIGTERM stops both.
+        supervisor = Supervisor(
+            server=gunicorn_argv(bind=bind, workers=2, threads=4, access_log=False),
+            worker=None if options["no_worker"] else worker_argv(),
+            say=self.stderr.write,
+        )
+        connections.close_all()
+        self.stdout.write(self.style.SUCCESS(f"Servicegate runs on http://{bind}/"))
+        self.stdout.flush()
+        code = supervisor.run()
+        if code:
+            raise SystemExit(code)
