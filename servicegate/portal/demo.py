@@ -17,6 +17,8 @@ from servicegate.portal import selectors
 from servicegate.portal.services import contact_link, feedback_give, portal_ticket_raise
 
 FEEDBACK_TICKETS = 12
+# Fixed scores rather than draws from ctx.rng: the steps after this one keep their draws.
+SCORES = (1, 5, 4, 5, 4, 3, 5, 4, 5, 4, 3, 5)
 COMMENTS = {
     1: "Three visits until the machine ran again; nobody told us when the part would come.",
     2: "Solved, but far too late for us.",
@@ -49,9 +51,8 @@ def build(ctx: DemoContext) -> None:
         .filter(status__in=[TicketStatus.RESOLVED, TicketStatus.CLOSED])
         .order_by("-resolved_at", "-pk")[:FEEDBACK_TICKETS]
     )
-    scores = [1] + [int(s) for s in ctx.rng.choice([3, 4, 4, 5, 5], size=len(tickets) - 1)]
     low = 0
-    for ticket, score in zip(tickets, scores, strict=False):
+    for ticket, score in zip(tickets, SCORES, strict=False):
         feedback = feedback_give(by=user, ticket_id=ticket.pk, score=score, comment=COMMENTS[score])
         low += feedback.finding_id is not None
     asset = selectors.assets_of(customer).order_by("pk").first()
