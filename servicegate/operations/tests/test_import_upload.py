@@ -120,3 +120,23 @@ def test_running_job_fragment_keeps_polling(client: Client, bob: User) -> None:
     )
     fragment = client.get(f"/operations/import/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
     assert b'hx-trigger="every 1s"' in fragment.content and b'value="40"' in fragment.content
+
+
+def test_an_upload_above_the_limit_is_refused_with_a_sentence(
+    client: Client, settings: Any
+) -> None:
+    settings.SERVICEGATE_UPLOAD_MAX_BYTES = 2 * 2**20
+    upload = SimpleUploadedFile("big.csv", b"x" * (2 * 2**20 + 10))
+    response = client.post("/operations/import/", {"format": "servicenow", "file": upload})
+    assert response.status_code in (200, 413)
+    assert b"uploads may have at most 2 MB" in response.content
+    assert not Job.objects.exists()
+
+
+def test_a_huge_request_is_refused_before_it_is_read(client: Client, settings: Any) -> None:
+    settings.SERVICEGATE_UPLOAD_MAX_BYTES = 2**20
+    upload = SimpleUploadedFile("big.csv", b"x" * (3 * 2**20))
+    response = client.post("/operations/import/", {"format": "servicenow", "file": upload})
+    assert response.status_code == 413
+    assert b"uploads may have at most 1 MB" in response.content
+    assert not Job.objects.exists()
