@@ -56,8 +56,8 @@ class ServicegateAPI(NinjaAPI):
                 codes = {"422"}
                 if operation.get("security"):
                     codes |= {"401", "403"}
-                if "{" in path or operation.get("parameters"):
-                    codes.add("404")  # an id in the path or the query may name nothing
+                if "{" in path or operation.get("parameters") or "requestBody" in operation:
+                    codes.add("404")  # an id in the path, query or body may name nothing
                 if method in WRITES:
                     codes |= {"409"}
                     if "requestBody" in operation:

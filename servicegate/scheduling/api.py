@@ -58,18 +58,6 @@ def schedule_create(request: HttpRequest, payload: ScheduleIn) -> Status[Any]:
     return Status(201, plan_dict(plan))
 
 
-@router.get("/schedule/{date}", response={200: dict[str, Any], **ERRORS})
-def schedule_get(request: HttpRequest, date: dt.date) -> Status[Any]:
-    """The plan in force for a day."""
-    require_capability(request.user, "view_servicegate")
-    plan = latest_plan(date)
-    if plan is None:
-        return Status(
-            404, {"detail": _("There is no plan for %(day)s yet.") % {"day": date.isoformat()}}
-        )
-    return Status(200, plan_dict(plan))
-
-
 @router.post("/schedule/urgent", response={201: dict[str, Any], **ERRORS})
 def schedule_urgent(request: HttpRequest, payload: UrgentIn) -> Status[Any]:
     """Insert an urgent on-site ticket into today's plan; started visits stay fixed."""
@@ -80,6 +68,18 @@ def schedule_urgent(request: HttpRequest, payload: UrgentIn) -> Status[Any]:
     except ScheduleRefused as exc:
         return _refused(exc)
     return Status(201, plan_dict(plan))
+
+
+@router.get("/schedule/{date}", response={200: dict[str, Any], **ERRORS})
+def schedule_get(request: HttpRequest, date: dt.date) -> Status[Any]:
+    """The plan in force for a day."""
+    require_capability(request.user, "view_servicegate")
+    plan = latest_plan(date)
+    if plan is None:
+        return Status(
+            404, {"detail": _("There is no plan for %(day)s yet.") % {"day": date.isoformat()}}
+        )
+    return Status(200, plan_dict(plan))
 
 
 @router.post("/visits/{visit_id}/reassign", response={201: dict[str, Any], **ERRORS})
