@@ -216,7 +216,8 @@ class CsvInput:
                 _(
                     "%(file)s, line %(line)d: the file is not valid %(encoding)s (%(reason)s"
                     " at byte %(byte)d). Nothing of this file was imported. Give its encoding"
-                    " with --encoding, for example --encoding cp1252 or --encoding latin-1."
+                    " with --encoding, for example --encoding cp1252 or --encoding latin-1"
+                    " (on the import page: the Encoding field)."
                 )
                 % {
                     "file": self.source.name,

@@ -47,6 +47,17 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("Zone of timestamps without offset, for example Europe/Berlin (default UTC)."),
     )
+    encoding = forms.ChoiceField(
+        label=_("Encoding"),
+        required=False,
+        choices=[
+            ("", _("as the format says (UTF-8)")),
+            ("cp1252", "Windows-1252 (cp1252)"),
+            ("latin-1", "ISO-8859-1 (latin-1)"),
+            ("utf-16", "UTF-16"),
+        ],
+        help_text=_("The character encoding of the file, if it is not UTF-8."),
+    )
     skip_invalid = forms.BooleanField(
         label=_("Skip invalid rows"),
         required=False,

@@ -265,6 +265,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 "mapping": form.cleaned_data["mapping"],
                 "timezone": form.cleaned_data["timezone"],
                 "skip_invalid": form.cleaned_data["skip_invalid"],
+                "encoding": form.cleaned_data["encoding"],
                 # the job reports in the language the upload was made in
                 "language": translation.get_language(),
             },
