@@ -250,10 +250,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling: lock a username+address pair after repeated failures.
+# Login throttling: lock a username+address pair after repeated failures, and an address
+# after as many failures across usernames (password spraying).
 AXES_FAILURE_LIMIT = env_int("SERVICEGATE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -437,3 +438,5 @@ SERVICEGATE_QUEUE_AGE_LIMIT = env_int("SERVICEGATE_QUEUE_AGE_LIMIT", 300)
 # files are deleted this many days after their import finished.
 SERVICEGATE_MAX_UPLOAD_MB = env_int("SERVICEGATE_MAX_UPLOAD_MB", 50)
 SERVICEGATE_UPLOAD_RETENTION_DAYS = env_int("SERVICEGATE_UPLOAD_RETENTION_DAYS", 30)
+# The largest file the import page accepts (bigger ones: `servicegate import` on the server).
+SERVICEGATE_UPLOAD_MAX_BYTES = env_int("SERVICEGATE_UPLOAD_MAX_BYTES", 512 * 1024**2)

@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save, pre_save
 
 
 def _sync_roles(sender: AppConfig, **kwargs: Any) -> None:
@@ -17,3 +17,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # After the last app's migrations, so every capability permission exists.
         post_migrate.connect(_sync_roles, dispatch_uid="servicegate.sync_roles")
+        from django.contrib.auth import get_user_model
+
+        from servicegate.accounts.services import _password_changed, _password_changing
+
+        user = get_user_model()
+        pre_save.connect(_password_changing, sender=user, dispatch_uid="servicegate.pw_changing")
+        post_save.connect(_password_changed, sender=user, dispatch_uid="servicegate.pw_changed")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.utils import timezone
@@ -47,6 +49,34 @@ def token_authenticate(raw: str) -> ApiToken | None:
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+def tokens_revoke_all(*, user: User) -> int:
+    """Revoke every active token of ``user`` (after a password change); how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def _password_changing(sender: Any, instance: User, **kwargs: Any) -> None:
+    """pre_save of a user: note whether the stored password hash is being replaced."""
+    fields = kwargs.get("update_fields")
+    if (
+        instance.pk is None
+        or kwargs.get("raw")
+        or (fields is not None and "password" not in fields)
+    ):
+        return
+    stored = type(instance).objects.filter(pk=instance.pk).values_list("password", flat=True)
+    old = stored.first()
+    instance._servicegate_password_changed = old is not None and old != instance.password  # type: ignore[attr-defined]
+
+
+def _password_changed(sender: Any, instance: User, **kwargs: Any) -> None:
+    """post_save of a user: a new password ends every API token issued with the old one."""
+    if getattr(instance, "_servicegate_password_changed", False):
+        instance._servicegate_password_changed = False  # type: ignore[attr-defined]
+        tokens_revoke_all(user=instance)
 
 
 def token_revoke(*, token: ApiToken) -> None:

@@ -11,9 +11,11 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema, Status
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from servicegate.accounts.selectors import user_roles
 from servicegate.accounts.services import token_create, token_revoke
@@ -49,7 +51,52 @@ def docs_behind_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapped
 
 
-api = NinjaAPI(
+ERROR_ANSWERS = {
+    "400": "The request body is not valid JSON.",
+    "401": "Authentication required: send 'Authorization: Bearer <token>'.",
+    "403": "Your role does not allow this.",
+    "404": "There is no such object, or it is not visible to you.",
+    "409": "The object changed or is in a state that does not allow this.",
+    "422": "A value is missing, of the wrong type or out of range.",
+}
+WRITES = {"post", "put", "patch", "delete"}
+
+
+class ServicegateAPI(NinjaAPI):
+    """The API whose OpenAPI document lists the error answers every operation can give."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        message = {"$ref": "#/components/schemas/Message"}
+        schema.setdefault("components", {}).setdefault("schemas", {})["Message"] = {
+            "type": "object",
+            "properties": {"detail": {"type": "string"}},
+            "required": ["detail"],
+        }
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                codes = {"422"}
+                if operation.get("security"):
+                    codes |= {"401", "403"}
+                if "{" in path or operation.get("parameters") or "requestBody" in operation:
+                    codes.add("404")  # an id in the path, query or body may name nothing
+                if method in WRITES:
+                    codes |= {"409"}
+                    if "requestBody" in operation:
+                        codes.add("400")
+                responses = operation.setdefault("responses", {})
+                for code in sorted(codes):
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": ERROR_ANSWERS[code],
+                            "content": {"application/json": {"schema": message}},
+                        },
+                    )
+        return schema
+
+
+api = ServicegateAPI(
     title="Servicegate API",
     version="1",
     description="Service catalogue, promises, quality gates, operations and planning.",
@@ -71,6 +118,29 @@ def on_unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
         request,
         {"detail": "Authentication required: send 'Authorization: Bearer <token>'."},
         status=401,
+    )
+
+
+def _where(error: dict[str, Any]) -> str:
+    loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "data")]
+    return ".".join(loc) or "body"
+
+
+@api.exception_handler(ValidationError)
+def on_invalid(request: HttpRequest, exc: Exception) -> HttpResponse:
+    errors = exc.errors if isinstance(exc, ValidationError) else []
+    sentences = [f"{_where(e)}: {e.get('msg', 'invalid')}" for e in errors[:5]]
+    detail = "The request is invalid: " + "; ".join(sentences) + "."
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": "A number in the request is out of range; ids lie below 2**63."},
+        status=422,
     )
 
 

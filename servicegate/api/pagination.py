@@ -16,13 +16,14 @@ from ninja.pagination import PageNumberPagination
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+MAX_PAGE = 1_000_000  # beyond it the offset leaves the database's integers
 
 
 class Pagination(PageNumberPagination):
     """`{"count", "page", "page_size", "items"}`; page_size 50 by default, at most 500."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1, description="Page number, from 1.")
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
         page_size: int = Field(
             DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Items per page."
         )

@@ -13,6 +13,7 @@ import csv
 import gc
 import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -68,7 +69,17 @@ class _Limits(io.RawIOBase):
         return self.done
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.inner.read(min(len(buffer), self.chunk))
+        try:
+            data = self.inner.read(min(len(buffer), self.chunk))
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise ImportFailure(
+                _(
+                    "%(file)s: the zip archive is damaged or incomplete (%(error)s) after"
+                    " %(done)d bytes. Nothing of this file was imported; copy or download"
+                    " the archive again."
+                )
+                % {"file": self.name, "error": exc, "done": self.done}
+            ) from None
         size = len(data)
         if not size:
             return 0
@@ -205,7 +216,8 @@ class CsvInput:
                 _(
                     "%(file)s, line %(line)d: the file is not valid %(encoding)s (%(reason)s"
                     " at byte %(byte)d). Nothing of this file was imported. Give its encoding"
-                    " with --encoding, for example --encoding cp1252 or --encoding latin-1."
+                    " with --encoding, for example --encoding cp1252 or --encoding latin-1"
+                    " (on the import page: the Encoding field)."
                 )
                 % {
                     "file": self.source.name,

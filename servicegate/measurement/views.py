@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any, NamedTuple
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from servicegate.core.charts import bar_chart, line_chart
 from servicegate.core.permissions import capability_required, require_capability
 from servicegate.measurement import selectors, services
 from servicegate.measurement.choices import BreachCause, GroupBy, Period
+from servicegate.measurement.csv_safe import SafeWriter
 from servicegate.measurement.forms import ReplayForm, WhatIfForm
 from servicegate.measurement.replay import HistoryReplay, Overrides, ReplayError, history_replay
 from servicegate.measurement.whatif import whatif_replay
@@ -199,7 +199,7 @@ def attainment_view(request: HttpRequest) -> HttpResponse:
 def _attainment_csv(table: list[AttainmentLine]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="attainment.csv"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     writer.writerow(
         [
             "group",

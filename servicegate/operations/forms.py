@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from servicegate.importers.mapping import SHIPPED
@@ -17,6 +18,15 @@ def _mapping_choices() -> list[tuple[str, object]]:
     return [("", _("none (ServiceNow)"))] + [
         (p.stem, p.stem) for p in sorted(SHIPPED.glob("*.toml"))
     ]
+
+
+def upload_too_large(size: int, limit: int) -> str:
+    """The sentence for an upload above SERVICEGATE_UPLOAD_MAX_BYTES."""
+    return _(
+        "The file has %(size)d MB; uploads may have at most %(limit)d MB"
+        " (SERVICEGATE_UPLOAD_MAX_BYTES). Compress it as a zip, or import it with"
+        " `servicegate import` on the server."
+    ) % {"size": -(-size // 2**20), "limit": limit // 2**20}
 
 
 class ImportForm(forms.Form):
@@ -37,11 +47,29 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("Zone of timestamps without offset, for example Europe/Berlin (default UTC)."),
     )
+    encoding = forms.ChoiceField(
+        label=_("Encoding"),
+        required=False,
+        choices=[
+            ("", _("as the format says (UTF-8)")),
+            ("cp1252", "Windows-1252 (cp1252)"),
+            ("latin-1", "ISO-8859-1 (latin-1)"),
+            ("utf-16", "UTF-16"),
+        ],
+        help_text=_("The character encoding of the file, if it is not UTF-8."),
+    )
     skip_invalid = forms.BooleanField(
         label=_("Skip invalid rows"),
         required=False,
         help_text=_("Import the valid rows and list the rejected ones in a file."),
     )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = settings.SERVICEGATE_UPLOAD_MAX_BYTES
+        if upload is not None and upload.size > limit:
+            raise forms.ValidationError(upload_too_large(upload.size, limit))
+        return upload
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

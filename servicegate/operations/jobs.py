@@ -46,6 +46,7 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
                 mapping=params.get("mapping", ""),
                 timezone=params.get("timezone", ""),
                 skip_invalid=bool(params.get("skip_invalid")),
+                encoding=params.get("encoding", ""),
                 by=by,
                 progress=bytes_read,
                 stage_message=stage,

@@ -25,7 +25,13 @@ from servicegate.core.permissions import capability_required, has_capability
 from servicegate.operations import selectors, ticket_services
 from servicegate.operations.choices import Channel, Priority, TicketKind, TicketStatus
 from servicegate.operations.errors import TicketRefused
-from servicegate.operations.forms import AssignForm, ImportForm, StatusForm, TicketForm
+from servicegate.operations.forms import (
+    AssignForm,
+    ImportForm,
+    StatusForm,
+    TicketForm,
+    upload_too_large,
+)
 from servicegate.operations.models import Customer, Ticket
 
 PAGE_SIZE = 50
@@ -247,6 +253,16 @@ def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
 @capability_required("import_data")
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload a file; the import runs as a background job whose progress the page polls."""
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    limit = settings.SERVICEGATE_UPLOAD_MAX_BYTES
+    if request.method == "POST" and length > limit + 64 * 1024:
+        # Refused before the body is read: nothing of it reaches the disk.
+        messages.error(request, upload_too_large(length, limit))
+        response = render(
+            request, "operations/import.html", {"form": ImportForm(), "nav_active": "operations"}
+        )
+        response.status_code = 413
+        return response
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         path = _store_upload(form.cleaned_data["file"])
@@ -259,6 +275,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 "mapping": form.cleaned_data["mapping"],
                 "timezone": form.cleaned_data["timezone"],
                 "skip_invalid": form.cleaned_data["skip_invalid"],
+                "encoding": form.cleaned_data["encoding"],
                 # the job reports in the language the upload was made in
                 "language": translation.get_language(),
             },

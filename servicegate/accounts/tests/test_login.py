@@ -76,3 +76,21 @@ def test_password_change(client: Client, bob: User) -> None:
     assert response.status_code == 302
     bob.refresh_from_db()
     assert bob.check_password("a much better passphrase 42")
+
+
+def test_spraying_usernames_from_one_address_is_throttled(client: Client, bob: User) -> None:
+    for i in range(5):
+        client.post(reverse("accounts:login"), {"username": f"user{i}", "password": "nope"})
+    # another address is not affected ...
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    ok = other.post(reverse("accounts:login"), {"username": "bob", "password": PASSWORD})
+    assert ok.status_code == 302
+    # ... but this one is locked for every username, the right password included
+    response = client.post(reverse("accounts:login"), {"username": "bob", "password": PASSWORD})
+    assert response.status_code == 429
+    api = client.post(
+        "/api/v1/auth/token",
+        {"username": "bob", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert api.status_code == 429

@@ -108,3 +108,18 @@ def test_rows_per_ticket_are_bounded(
         tickets_import(format="servicenow", path=path)
     assert f"same.csv: the ticket {row[0]!r} has 60 rows, more than 50" in str(failure.value)
     assert not Ticket.objects.exists()
+
+
+def test_a_truncated_zip_is_named_as_such(tmp_path: Path) -> None:
+    row = b"INC1,New,1/1/2016 10:00,1/1/2016 10:00\n"
+    whole = _zip(tmp_path / "whole.zip", "log.csv", 20_000, row)
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.zip"
+    # keep the central directory, damage the compressed data in the middle
+    middle = len(data) // 2
+    cut.write_bytes(data[:middle] + bytes(64) + data[middle + 64 :])
+    with pytest.raises(ImportFailure) as failure:
+        tickets_import(format="servicenow", path=cut)
+    message = str(failure.value)
+    assert "the zip archive is damaged or incomplete" in message
+    assert "encoding" not in message

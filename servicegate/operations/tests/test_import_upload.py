@@ -120,3 +120,49 @@ def test_running_job_fragment_keeps_polling(client: Client, bob: User) -> None:
     )
     fragment = client.get(f"/operations/import/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
     assert b'hx-trigger="every 1s"' in fragment.content and b'value="40"' in fragment.content
+
+
+def test_an_upload_above_the_limit_is_refused_with_a_sentence(
+    client: Client, settings: Any
+) -> None:
+    settings.SERVICEGATE_UPLOAD_MAX_BYTES = 2 * 2**20
+    upload = SimpleUploadedFile("big.csv", b"x" * (2 * 2**20 + 10))
+    response = client.post("/operations/import/", {"format": "servicenow", "file": upload})
+    assert response.status_code in (200, 413)
+    assert b"uploads may have at most 2 MB" in response.content
+    assert not Job.objects.exists()
+
+
+def test_a_huge_request_is_refused_before_it_is_read(client: Client, settings: Any) -> None:
+    settings.SERVICEGATE_UPLOAD_MAX_BYTES = 2**20
+    upload = SimpleUploadedFile("big.csv", b"x" * (3 * 2**20))
+    response = client.post("/operations/import/", {"format": "servicenow", "file": upload})
+    assert response.status_code == 413
+    assert b"uploads may have at most 1 MB" in response.content
+    assert not Job.objects.exists()
+
+
+def test_the_upload_form_offers_the_encoding_its_errors_advise(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    latin = CSV.replace("Resolver 1", "Résolveur 1").encode("cp1252")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/operations/import/",
+            {"format": "servicenow", "file": SimpleUploadedFile("w.csv", latin)},
+        )
+    failed = Job.objects.get(kind="import")
+    assert failed.status == Job.Status.FAILED and "the Encoding field" in failed.message
+    assert b'name="encoding"' in client.get("/operations/import/").content
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/operations/import/",
+            {
+                "format": "servicenow",
+                "encoding": "cp1252",
+                "file": SimpleUploadedFile("w.csv", latin),
+            },
+        )
+    done = Job.objects.exclude(pk=failed.pk).get(kind="import")
+    assert done.status == Job.Status.SUCCEEDED, done.message
+    assert Ticket.objects.get().events.filter(resource="Résolveur 1").exists()

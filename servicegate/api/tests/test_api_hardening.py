@@ -1,0 +1,98 @@
+"""Hostile API input gets a 4xx with a sentence; the OpenAPI document lists those answers."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from servicegate.api.tests.test_api_foundation import token_for
+
+pytestmark = pytest.mark.django_db
+
+HUGE = "9999999999999999999999"
+
+
+@pytest.fixture
+def bearer(client: Client, bob: User) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_for(client, 'bob')}"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/v1/segments/?page={HUGE}",
+        f"/api/v1/tickets/?page={HUGE}",
+        f"/api/v1/notifications?page={HUGE}",
+    ],
+)
+def test_huge_pages_are_422_with_a_sentence(bearer: dict[str, str], url: str) -> None:
+    response = Client(raise_request_exception=False).get(url, headers=bearer)
+    assert response.status_code == 422, response.content[:200]
+    detail = response.json()["detail"]
+    assert isinstance(detail, str) and " " in detail
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/v1/products/?segment={HUGE}",
+        f"/api/v1/tickets/?customer={HUGE}",
+        f"/api/v1/assets/?site={HUGE}",
+    ],
+)
+def test_huge_ids_match_nothing_or_are_422(bearer: dict[str, str], url: str) -> None:
+    """SQLite cannot hold the number (422 with a sentence); PostgreSQL finds nothing."""
+    response = Client(raise_request_exception=False).get(url, headers=bearer)
+    assert response.status_code in (200, 422), response.content[:200]
+    if response.status_code == 422:
+        assert "out of range" in response.json()["detail"]
+    else:
+        assert response.json()["items"] == []
+
+
+def test_a_page_beyond_the_last_is_empty(bearer: dict[str, str]) -> None:
+    response = Client().get("/api/v1/segments/?page=1000000", headers=bearer)
+    assert response.status_code == 200 and response.json()["items"] == []
+
+
+def test_erlang_overflow_is_422(bearer: dict[str, str]) -> None:
+    body = {"arrivals": 1e308, "aht_seconds": 1e308, "target_service_level": 0.8}
+    response = Client(raise_request_exception=False).post(
+        "/api/v1/staffing/erlang", body, content_type="application/json", headers=bearer
+    )
+    assert response.status_code == 422 and isinstance(response.json()["detail"], str)
+
+
+def test_validation_errors_are_sentences(bearer: dict[str, str]) -> None:
+    response = Client().post(
+        "/api/v1/staffing/erlang", {}, content_type="application/json", headers=bearer
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"].startswith("The request is invalid: arrivals: Field required")
+    assert body["errors"][0]["loc"][-1] == "arrivals"
+
+
+def test_unauthenticated_writes_are_401_even_with_a_stale_session_cookie() -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["sessionid"] = "expired"
+    response = client.post("/api/v1/staffing/erlang", {}, content_type="application/json")
+    assert response.status_code == 401 and "Bearer" in response.json()["detail"]
+
+
+def test_logged_in_session_writes_still_need_csrf(bob: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(bob)
+    response = client.post("/api/v1/staffing/erlang", {}, content_type="application/json")
+    assert response.status_code == 403
+
+
+def test_openapi_lists_the_error_answers(bearer: dict[str, str]) -> None:
+    paths = Client().get("/api/v1/openapi.json", headers=bearer).json()["paths"]
+    ticket = paths["/api/v1/tickets/{ticket_id}"]
+    assert {"200", "401", "403", "404", "422"} <= set(ticket["get"]["responses"])
+    assert {"400", "401", "403", "404", "409", "422"} <= set(ticket["patch"]["responses"])
+    assert "401" not in paths["/api/v1/health"]["get"]["responses"]
+    listing = paths["/api/v1/segments/"]["get"]["responses"]
+    assert {"401", "403", "422"} <= set(listing)
