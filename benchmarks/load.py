@@ -8,7 +8,9 @@ drives each target with 16 and 64 concurrent clients for ``--seconds`` each:
 * ``/measurement/`` (the measurement dashboard) and ``/`` (the dashboard) as the demo
   service manager (a session cookie);
 * ``GET /api/v1/at-risk`` with the manager's bearer token;
-* ``POST /api/v1/tickets/`` (ticket writes with their clocks) with a dispatcher's token.
+* ``POST /api/v1/tickets/`` (ticket writes with their clocks) with a dispatcher's token;
+* ``GET /api/v1/health`` as the baseline: what the server and the clients manage
+  for a request that does almost nothing.
 
 Every client opens a connection per request (gunicorn's sync workers close it) and
 sends the next request when the answer arrived. Prints requests/s, p50/p95 latency and
@@ -229,6 +231,7 @@ def main() -> None:
         if ids["asset"]:
             ticket["asset"] = ids["asset"]
         targets = [
+            Target("health (baseline)", "GET", "/api/v1/health", {}),
             Target("/measurement/", "GET", "/measurement/", page),
             Target("dashboard /", "GET", "/", page),
             Target("API at-risk", "GET", "/api/v1/at-risk", manager),

@@ -150,7 +150,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = _dashboard_context(request)
     if request.headers.get("HX-Request") and request.GET.get("fragment") == "charts":
         return render(request, "measurement/_charts.html", context)
-    context["at_risk"] = selectors.at_risk(user=request.user)
+    # The live at-risk list arrives by its own request (HTMX, on load and every minute):
+    # the page itself serves the cached figures.
     return render(request, "measurement/dashboard.html", context)
 
 
