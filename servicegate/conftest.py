@@ -56,6 +56,15 @@ def _default_language() -> Iterator[None]:
     translation.activate("en")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Every test starts with an empty cache: cached figures must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def persona(db: None) -> Callable[[str], User]:
     """``persona("alice")`` returns the user of that persona, created on first use."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -147,3 +148,24 @@ def test_the_api_docs_need_a_login_and_load_nothing_from_a_cdn(client: Client, b
     assert docs.status_code == 200
     assert "/static/ninja/swagger-ui-bundle.js" in docs.content.decode()
     assert "https://" not in docs.content.decode()
+
+
+def test_the_measurement_figures_are_computed_once_per_state(
+    client: Client, bob: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from servicegate.measurement import selectors
+
+    calls: list[int] = []
+    original = selectors.overall
+
+    def counting(*, promises: Any) -> Any:
+        calls.append(1)
+        return original(promises=promises)
+
+    monkeypatch.setattr(selectors, "overall", counting)
+    client.force_login(bob)
+    assert client.get("/measurement/").status_code == 200
+    assert client.get("/measurement/").status_code == 200
+    assert len(calls) == 1
+    assert client.get("/measurement/?period=week").status_code == 200
+    assert len(calls) == 2  # other filters, other figures

@@ -146,3 +146,45 @@ def test_serve_refuses_a_bad_port(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "--port must be between 1 and 65535, not 70000." in result.stderr
+
+
+def test_sigint_stops_the_demo_server_and_its_worker(tmp_path: Path) -> None:
+    env = production_env(tmp_path / "data")
+    env.pop("SECRET_KEY")
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "servicegate",
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            "op",
+            "--email",
+            "op@example.org",
+        ],
+        env=env | {"DJANGO_SUPERUSER_PASSWORD": "a-long-password-42"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert made.returncode == 0, made.stderr
+    port = free_port()
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "servicegate", "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/v1/health", demo)
+        family = children(demo.pid)
+        assert any(b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes() for pid in family)
+        demo.send_signal(signal.SIGINT)
+        assert demo.wait(timeout=30) == 0
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in family) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [pid for pid in family if alive(pid)], "a child outlived `demo`"
+    finally:
+        if demo.poll() is None:
+            demo.kill()
