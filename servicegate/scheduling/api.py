@@ -66,11 +66,8 @@ def schedule_create(request: HttpRequest, payload: ScheduleIn) -> Status[Any]:
     return Status(201, plan_dict(plan))
 
 
-<<<<<<< ours
 # Declared before GET /schedule/{date}: Django resolves the first matching path, and
 # "urgent" would otherwise match {date} and answer POST with 405.
-=======
->>>>>>> theirs
 @router.post("/schedule/urgent", response={201: dict[str, Any], **ERRORS})
 def schedule_urgent(request: HttpRequest, payload: UrgentIn) -> Status[Any]:
     """Insert an urgent on-site ticket into today's plan; started visits stay fixed."""
