@@ -28,7 +28,7 @@ def test_build_creates_the_customer_login_with_feedback(
     )
     build(ctx)
     user = User.objects.get(username="customer")
-    assert user.check_password("demo") and user.customer_contact.customer == customer  # type: ignore[attr-defined]
+    assert user.check_password("demo") and user.customer_contact.customer == customer  # type: ignore[attr-defined, unused-ignore]
     feedback = Feedback.objects.get()
     assert (feedback.ticket, feedback.score) == (resolved_ticket, 1)
     assert Finding.objects.get(source="customer_feedback").ticket == resolved_ticket
