@@ -49,7 +49,9 @@ def production_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("SERVICEGATE_", "DJANGO_", "PYTEST"))
+        # the database too: a test on SQLite must not reach the suite's PostgreSQL database
+        # (a test that wants PostgreSQL passes DATABASE_URL in ``extra``)
+        if not key.startswith(("SERVICEGATE_", "DJANGO_", "PYTEST")) and key != "DATABASE_URL"
     }
     env.update(
         SERVICEGATE_DATA_DIR=str(data_dir),
