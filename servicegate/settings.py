@@ -403,6 +403,7 @@ SERVICEGATE_INBOX_SOURCES = [
     "servicegate.maintenance.inbox.condition_alarm_items",
     "servicegate.scheduling.inbox.schedule_items",
     "servicegate.team.inbox.team_items",
+    "servicegate.portal.inbox.offer_request_items",
 ]
 
 # The customer portal: a feedback score at or below this raises a KVP finding; the largest

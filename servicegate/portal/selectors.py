@@ -27,7 +27,7 @@ from servicegate.measurement.selectors import Attainment, attainment_of, custome
 from servicegate.operations.choices import PREVENTIVE_KINDS, STOP_STATUSES
 from servicegate.operations.models import Asset, Customer, Ticket
 from servicegate.portal.choices import Trend
-from servicegate.portal.models import CustomerContact, Feedback, Invitation
+from servicegate.portal.models import CustomerContact, Feedback, Invitation, OfferRequest
 from servicegate.promises.models import Promise
 
 
@@ -200,6 +200,53 @@ def offers_for(customer: Customer) -> list[Any] | None:
     except ImportError:
         return None  # the area that makes offers is not installed yet
     return list(offers(customer))
+
+
+@dataclass(frozen=True)
+class PortalOffer:
+    """What the portal needs of an offer from the hook: its id, product and one sentence."""
+
+    id: str
+    product_name: str
+    summary: str
+
+
+def _portal_offer(item: Any) -> PortalOffer | None:
+    inner = getattr(item, "offer", item)  # maintenance wraps its Offer for customers
+    offer_id = getattr(inner, "id", None)
+    name = getattr(inner, "product_name", None)
+    if offer_id is None or name is None:
+        return None
+    return PortalOffer(str(offer_id), str(name), str(item))
+
+
+def offer_of(customer: Customer, offer_id: str) -> PortalOffer | None:
+    """The customer's offer ``offer_id`` from the hook, or None (no such offer for it)."""
+    for item in offers_for(customer) or []:
+        found = _portal_offer(item)
+        if found is not None and found.id == str(offer_id):
+            return found
+    return None
+
+
+def offer_ids(item: Any) -> str | None:
+    """The id of an offer from the hook (None when the hook gives none)."""
+    found = _portal_offer(item)
+    return found.id if found is not None else None
+
+
+def requested_offers(customer: Customer) -> set[str]:
+    """The ids of the offers the customer has requested already."""
+    return set(OfferRequest.objects.filter(customer=customer).values_list("offer", flat=True))
+
+
+def offer_requests_open() -> QuerySet[OfferRequest]:
+    """Offer requests whose ticket is still open, oldest first (for Sales)."""
+    return (
+        OfferRequest.objects.exclude(ticket__status__in=list(STOP_STATUSES))
+        .select_related("customer", "ticket")
+        .order_by("requested_at", "id")
+    )
 
 
 def finding_reporter(contact_user: User | AnonymousUser) -> User | None:
