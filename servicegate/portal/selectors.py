@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -331,3 +331,41 @@ def csat(*, group_by: str = "customer", customer: Customer | None = None) -> lis
         Csat(str(r[field]), r["n"], float(r["mean"]), r["happy"] / r["n"] if r["n"] else None)
         for r in grouped
     ]
+
+
+#: CSAT group → the feedback's field holding the group's id.
+CSAT_KEYS = {
+    "customer": "customer_id",
+    "product": "ticket__clocks__promise__product_id",
+    "promise": "ticket__clocks__promise_id",
+}
+
+
+def csat_by_key(
+    group_by: str,
+    *,
+    keys: list[int] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> dict[int, Csat]:
+    """CSAT per customer, product or promise id (``SERVICEGATE_CSAT``): a ticket counts
+    once per promise or product whose clock it carries; only ``keys`` if given, feedback
+    given from ``since`` to ``until`` (inclusive days); one query."""
+    field = CSAT_KEYS[group_by]
+    # one filter() call: the conditions on a multi-valued relation share one join
+    where: dict[str, Any] = {f"{field}__isnull": False}
+    if keys is not None:
+        where[f"{field}__in"] = keys
+    if since is not None:
+        where["given_at__date__gte"] = since
+    if until is not None:
+        where["given_at__date__lte"] = until
+    rows = Feedback.objects.filter(**where)
+    # one row per (group, feedback): a ticket with several clocks of a product counts once
+    scores: dict[int, list[int]] = {}
+    for key, _pk, score in rows.values_list(field, "id", "score").distinct().order_by():
+        scores.setdefault(int(key), []).append(int(score))
+    return {
+        key: Csat(str(key), len(s), sum(s) / len(s), sum(1 for x in s if x >= 4) / len(s))
+        for key, s in sorted(scores.items())
+    }
