@@ -403,6 +403,7 @@ SERVICEGATE_INBOX_SOURCES = [
     "servicegate.maintenance.inbox.condition_alarm_items",
     "servicegate.scheduling.inbox.schedule_items",
     "servicegate.team.inbox.team_items",
+    "servicegate.portal.inbox.offer_request_items",
 ]
 
 # The customer portal: a feedback score at or below this raises a KVP finding; the largest
@@ -413,6 +414,8 @@ SERVICEGATE_PORTAL_MAX_ATTACHMENT_BYTES = env_int(
     "SERVICEGATE_PORTAL_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024
 )
 SERVICEGATE_PORTAL_OFFERS = "servicegate.maintenance.offers.offers_for_customer"
+# Where measurement and the scorecard read CSAT per customer, product or promise id.
+SERVICEGATE_CSAT = "servicegate.portal.selectors.csat_by_key"
 # Sections other areas add to the staff ticket page: functions (ticket, user) -> Panel | None.
 SERVICEGATE_TICKET_SECTIONS = ["servicegate.portal.staff.ticket_section"]
 

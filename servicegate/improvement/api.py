@@ -271,6 +271,9 @@ class ScoreRowOut(Schema):
     target_percent: float | None
     kept: bool | None
     trend: list[float | None]
+    csat_n: int
+    csat_mean: float | None
+    csat_satisfied: float | None
 
 
 class ScorecardQuery(Schema):

@@ -1,5 +1,5 @@
 """The scorecard as CSV and as an Excel workbook (openpyxl): a header row, one row per
-key, percentages formatted as such."""
+key, percentages formatted as such, CSAT (scores, mean 1..5, share satisfied) last."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ def _values(row: ScoreRow) -> list[object]:
         row.attainment,
         None if row.target_percent is None else row.target_percent / 100,
         None if row.kept is None else ("yes" if row.kept else "no"),
+        row.csat_n,
+        None if row.csat_mean is None else round(row.csat_mean, 2),
+        row.csat_satisfied,
     ]
 
 
@@ -48,11 +51,12 @@ def scorecard_xlsx(rows: list[ScoreRow], *, title: str) -> bytes:
     for row in rows:
         sheet.append(_values(row))
     for r in range(2, len(rows) + 2):
-        for col in (6, 7):
+        for col in (6, 7, 11):
             sheet.cell(row=r, column=col).number_format = "0.0%"
-        for col in (3, 4, 5):
+        for col in (3, 4, 5, 9):
             sheet.cell(row=r, column=col).number_format = "#,##0"
-    widths = (8, 40, 10, 10, 10, 12, 14, 8)
+        sheet.cell(row=r, column=10).number_format = "0.00"
+    widths = (8, 40, 10, 10, 10, 12, 14, 8, 8, 10, 14)
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"

@@ -7,7 +7,10 @@ clocks, ``met`` of them met, ``attainment = met / tickets`` (a fraction), the pr
 level ``target_percent`` (the promises' attainment levels weighted by their clocks, as
 on the attainment pages), ``kept`` whether attainment reached it, and ``trend`` the
 attainment of each of the last six months (oldest first, None for a month without
-clocks). Two queries per scorecard.
+clocks). Two queries per scorecard. By product and by customer a row also carries the
+customers' satisfaction with the feedback given in the period (``csat_n`` scores,
+``csat_mean`` 1..5, ``csat_satisfied`` the share of 4 and 5; measurement's CSAT hook),
+one query more.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django.db.models import Count, DecimalField, F, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicegate.measurement.csat import CSAT_GROUPS, CsatScore, csat_by
 from servicegate.measurement.models import ClockGroupSummary
 from servicegate.measurement.periods import PeriodStart, period_start
 from servicegate.measurement.selectors import summary_rows
@@ -54,6 +58,9 @@ class ScoreRow:
     target_percent: float | None
     kept: bool | None
     trend: list[float | None]
+    csat_n: int = 0
+    csat_mean: float | None = None
+    csat_satisfied: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +73,9 @@ class ScoreRow:
             "target_percent": self.target_percent,
             "kept": self.kept,
             "trend": self.trend,
+            "csat_n": self.csat_n,
+            "csat_mean": self.csat_mean,
+            "csat_satisfied": self.csat_satisfied,
         }
 
 
@@ -124,8 +134,10 @@ def scorecard(
     for r in monthly:
         if r["total"]:
             trend[r[key]][r["month"]] = r["kept"] / r["total"]
+    csat: dict[int, CsatScore] = csat_by(by, since=since, until=until) if by in CSAT_GROUPS else {}
     rows = []
     for r in totals:
+        score = csat.get(r[key]) if r[key] is not None else None
         n, met = int(r["total"] or 0), int(r["kept"] or 0)
         level = float(r["weighted"]) / n if n and r["weighted"] is not None else None
         rate = met / n if n else None
@@ -140,6 +152,9 @@ def scorecard(
                 target_percent=level,
                 kept=None if rate is None or level is None else 100 * rate >= level - 1e-9,
                 trend=[trend[r[key]].get(m) for m in months],
+                csat_n=score.n if score else 0,
+                csat_mean=score.mean if score else None,
+                csat_satisfied=score.satisfied if score else None,
             )
         )
     return sorted(rows, key=lambda r: (r.attainment is None, r.attainment or 0.0, r.label))
@@ -154,6 +169,9 @@ HEADER = (
     "attainment",
     "target_percent",
     "kept",
+    "csat_n",
+    "csat_mean",
+    "csat_satisfied",
 )
 
 

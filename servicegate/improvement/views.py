@@ -36,6 +36,7 @@ from servicegate.improvement.selectors import (
     finding_detail,
     finding_list,
 )
+from servicegate.measurement.csat import CSAT_GROUPS
 
 
 @capability_required("view_servicegate")
@@ -235,6 +236,7 @@ def scorecard_view(request: HttpRequest) -> HttpResponse:
         "by_label": BY_LABELS[by],
         "groupings": [(k, BY_LABELS[k]) for k in GROUPINGS],
         "rows": scorecard(by=by),
+        "show_csat": by in CSAT_GROUPS,
     }
     return render(request, "improvement/scorecard.html", context)
 

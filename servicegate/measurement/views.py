@@ -20,6 +20,7 @@ from servicegate.core.charts import bar_chart, line_chart
 from servicegate.core.permissions import capability_required, require_capability
 from servicegate.measurement import selectors, services
 from servicegate.measurement.choices import BreachCause, GroupBy, Period
+from servicegate.measurement.csat import csat_by
 from servicegate.measurement.csv_safe import SafeWriter
 from servicegate.measurement.forms import ReplayForm, WhatIfForm
 from servicegate.measurement.replay import HistoryReplay, Overrides, ReplayError, history_replay
@@ -310,6 +311,7 @@ def promise_measurement(request: HttpRequest, promise_id: int) -> HttpResponse:
                 for r in rows
             ],
             "overall": selectors.promise_attainment([promise.pk]).get(promise.pk),
+            "csat": csat_by("promise", keys=[promise.pk]).get(promise.pk),
             "period": period,
             "periods": Period.choices,
             "breaches": selectors.breaches(promise=promise),

@@ -253,8 +253,10 @@ def ticket_raise(
     title: str,
     priority: str,
     description: str = "",
+    kind: str = TicketKind.INCIDENT,
 ) -> Ticket:
-    """A customer contact (``use_portal``) raises an incident for its own organisation.
+    """A customer contact (``use_portal``) raises an incident (or, with ``kind``, a request)
+    for its own organisation.
 
     The caller (the portal) has checked that ``by`` is a contact of ``customer_id``; the
     ticket opens now, unassigned, with its clocks, in the dispatcher's queue; the
@@ -268,6 +270,7 @@ def ticket_raise(
         customer_id=customer_id,
         asset_id=asset_id,
         priority=priority,
+        kind=TicketKind.REQUEST if kind == TicketKind.REQUEST else TicketKind.INCIDENT,
         note=description,
     )
 

@@ -233,6 +233,37 @@ def portal_feedback(request: HttpRequest, ticket_id: int, payload: FeedbackIn) -
     return Status(201, feedback)
 
 
+class OfferRequestOut(Schema):
+    id: int
+    offer: str
+    product_name: str
+    ticket_id: int
+    ticket_number: str
+    requested_at: datetime
+
+
+@router.post("/portal/offers/{offer_id}/request", response={201: OfferRequestOut})
+def portal_offer_request(request: HttpRequest, offer_id: str) -> Status[Any]:
+    """Request one of the caller's organisation's preventive offers (``<customer>-<product>``);
+    a request ticket opens for Sales. Asking twice answers 409, another customer's offer 404."""
+    _customer(request)
+    try:
+        made = services.offer_request(by=request.user, offer_id=offer_id)
+    except PortalRefused as exc:
+        raise _refused(exc) from None
+    return Status(
+        201,
+        {
+            "id": made.pk,
+            "offer": made.offer,
+            "product_name": made.product_name,
+            "ticket_id": made.ticket_id,
+            "ticket_number": made.ticket.number,
+            "requested_at": made.requested_at,
+        },
+    )
+
+
 class CsatOut(Schema):
     group: str
     n: int

@@ -191,3 +191,44 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.score}"
+
+
+class OfferRequest(models.Model):
+    """A customer contact asked for a preventive offer; Sales follows it up on its ticket.
+
+    One request per customer and offer: the offer id is ``"<customer>-<product>"``.
+    """
+
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="offer_requests",
+        verbose_name=_("customer"),
+    )
+    offer = models.CharField(_("offer"), max_length=100)
+    product_name = models.CharField(_("product"), max_length=200)
+    ticket = models.OneToOneField(
+        Ticket,
+        on_delete=models.CASCADE,
+        related_name="offer_request",
+        verbose_name=_("ticket"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("offer request")
+        verbose_name_plural = _("offer requests")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "offer"], name="offer_request_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.product_name}"

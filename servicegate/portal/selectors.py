@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +27,7 @@ from servicegate.measurement.selectors import Attainment, attainment_of, custome
 from servicegate.operations.choices import PREVENTIVE_KINDS, STOP_STATUSES
 from servicegate.operations.models import Asset, Customer, Ticket
 from servicegate.portal.choices import Trend
-from servicegate.portal.models import CustomerContact, Feedback, Invitation
+from servicegate.portal.models import CustomerContact, Feedback, Invitation, OfferRequest
 from servicegate.promises.models import Promise
 
 
@@ -202,6 +202,53 @@ def offers_for(customer: Customer) -> list[Any] | None:
     return list(offers(customer))
 
 
+@dataclass(frozen=True)
+class PortalOffer:
+    """What the portal needs of an offer from the hook: its id, product and one sentence."""
+
+    id: str
+    product_name: str
+    summary: str
+
+
+def _portal_offer(item: Any) -> PortalOffer | None:
+    inner = getattr(item, "offer", item)  # maintenance wraps its Offer for customers
+    offer_id = getattr(inner, "id", None)
+    name = getattr(inner, "product_name", None)
+    if offer_id is None or name is None:
+        return None
+    return PortalOffer(str(offer_id), str(name), str(item))
+
+
+def offer_of(customer: Customer, offer_id: str) -> PortalOffer | None:
+    """The customer's offer ``offer_id`` from the hook, or None (no such offer for it)."""
+    for item in offers_for(customer) or []:
+        found = _portal_offer(item)
+        if found is not None and found.id == str(offer_id):
+            return found
+    return None
+
+
+def offer_ids(item: Any) -> str | None:
+    """The id of an offer from the hook (None when the hook gives none)."""
+    found = _portal_offer(item)
+    return found.id if found is not None else None
+
+
+def requested_offers(customer: Customer) -> set[str]:
+    """The ids of the offers the customer has requested already."""
+    return set(OfferRequest.objects.filter(customer=customer).values_list("offer", flat=True))
+
+
+def offer_requests_open() -> QuerySet[OfferRequest]:
+    """Offer requests whose ticket is still open, oldest first (for Sales)."""
+    return (
+        OfferRequest.objects.exclude(ticket__status__in=list(STOP_STATUSES))
+        .select_related("customer", "ticket")
+        .order_by("requested_at", "id")
+    )
+
+
 def finding_reporter(contact_user: User | AnonymousUser) -> User | None:
     """Who raises the KVP finding of a contact's low feedback: the staff member who
     invited the contact if they may raise findings, else the first KVP lead."""
@@ -284,3 +331,41 @@ def csat(*, group_by: str = "customer", customer: Customer | None = None) -> lis
         Csat(str(r[field]), r["n"], float(r["mean"]), r["happy"] / r["n"] if r["n"] else None)
         for r in grouped
     ]
+
+
+#: CSAT group → the feedback's field holding the group's id.
+CSAT_KEYS = {
+    "customer": "customer_id",
+    "product": "ticket__clocks__promise__product_id",
+    "promise": "ticket__clocks__promise_id",
+}
+
+
+def csat_by_key(
+    group_by: str,
+    *,
+    keys: list[int] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> dict[int, Csat]:
+    """CSAT per customer, product or promise id (``SERVICEGATE_CSAT``): a ticket counts
+    once per promise or product whose clock it carries; only ``keys`` if given, feedback
+    given from ``since`` to ``until`` (inclusive days); one query."""
+    field = CSAT_KEYS[group_by]
+    # one filter() call: the conditions on a multi-valued relation share one join
+    where: dict[str, Any] = {f"{field}__isnull": False}
+    if keys is not None:
+        where[f"{field}__in"] = keys
+    if since is not None:
+        where["given_at__date__gte"] = since
+    if until is not None:
+        where["given_at__date__lte"] = until
+    rows = Feedback.objects.filter(**where)
+    # one row per (group, feedback): a ticket with several clocks of a product counts once
+    scores: dict[int, list[int]] = {}
+    for key, _pk, score in rows.values_list(field, "id", "score").distinct().order_by():
+        scores.setdefault(int(key), []).append(int(score))
+    return {
+        key: Csat(str(key), len(s), sum(s) / len(s), sum(1 for x in s if x >= 4) / len(s))
+        for key, s in sorted(scores.items())
+    }

@@ -28,7 +28,7 @@ from servicegate.core.actors import Actor, as_user
 from servicegate.core.permissions import has_capability
 from servicegate.improvement.choices import FindingSource, Severity
 from servicegate.improvement.services import finding_create
-from servicegate.operations.choices import TicketStatus
+from servicegate.operations.choices import Priority, TicketKind, TicketStatus
 from servicegate.operations.errors import TicketRefused
 from servicegate.operations.models import Customer, Ticket
 from servicegate.operations.ticket_services import may_work, ticket_raise
@@ -39,6 +39,7 @@ from servicegate.portal.models import (
     CustomerContact,
     Feedback,
     Invitation,
+    OfferRequest,
     TicketAttachment,
     TicketComment,
 )
@@ -356,3 +357,48 @@ def _low_feedback_finding(feedback: Feedback, ticket: Ticket, by: Actor) -> None
     )
     feedback.finding = finding
     feedback.save(update_fields=["finding"])
+
+
+def offer_request(*, by: Actor, offer_id: str) -> OfferRequest:
+    """The caller's organisation asks for one of its preventive offers: a request ticket
+    titled with the offer's product opens (with its clocks, in the queue) and Sales sees it
+    in the inbox. Another customer's or an unknown offer is 404; asking twice is 409."""
+    customer = _customer_of(by)
+    offer = selectors.offer_of(customer, offer_id)
+    if offer is None:
+        raise PortalRefused(
+            _("There is no offer %(id)s for your organisation.") % {"id": offer_id}, status=404
+        )
+    if OfferRequest.objects.filter(customer=customer, offer=offer.id).exists():
+        raise PortalRefused(
+            _("You have requested the offer %(product)s already; we will be in touch.")
+            % {"product": offer.product_name},
+            status=409,
+        )
+    user = by if isinstance(by, User) else None
+    try:
+        with transaction.atomic():
+            ticket = ticket_raise(
+                by=by,
+                customer_id=customer.pk,
+                asset_id=None,
+                title=_("Offer requested: %(product)s") % {"product": offer.product_name},
+                priority=Priority.P4,
+                description=offer.summary,
+                kind=TicketKind.REQUEST,
+            )
+            return OfferRequest.objects.create(
+                customer=customer,
+                offer=offer.id,
+                product_name=offer.product_name[:200],
+                ticket=ticket,
+                requested_by=user,
+            )
+    except TicketRefused as exc:
+        raise PortalRefused(str(exc), status=exc.status) from None
+    except IntegrityError:
+        raise PortalRefused(
+            _("You have requested the offer %(product)s already; we will be in touch.")
+            % {"product": offer.product_name},
+            status=409,
+        ) from None

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("visits/", views.visits, name="visits"),
     path("offers/", views.offers, name="offers"),
+    path("offers/<str:offer_id>/request/", views.offer_request, name="offer_request"),
     path("contacts/", views.contacts, name="contacts"),
     path("invitation/<str:token>/", views.accept, name="accept"),
     path("staff/tickets/<int:pk>/reply/", views.staff_reply, name="staff_reply"),

@@ -190,8 +190,42 @@ def visits(request: HttpRequest, customer: Customer) -> HttpResponse:
 @portal_view
 def offers(request: HttpRequest, customer: Customer) -> HttpResponse:
     """Preventive offers for this customer, once the preventive area makes them."""
+    return _offers_page(request, customer)
+
+
+def _offers_page(
+    request: HttpRequest, customer: Customer, *, error: str = "", status: int = 200
+) -> HttpResponse:
     rows = selectors.offers_for(customer)
-    return _page(request, "offers.html", customer, offers=rows, tab="offers")
+    requested = selectors.requested_offers(customer)
+    offers = (
+        None
+        if rows is None
+        else [
+            {
+                "offer": o,
+                "id": selectors.offer_ids(o),
+                "requested": selectors.offer_ids(o) in requested,
+            }
+            for o in rows
+        ]
+    )
+    context = {"customer": customer, "offers": offers, "tab": "offers", "error": error}
+    return render(request, "portal/offers.html", context, status=status)
+
+
+@require_POST
+@portal_view
+def offer_request(request: HttpRequest, customer: Customer, offer_id: str) -> HttpResponse:
+    """Request one of the customer's offers; Sales follows it up."""
+    try:
+        services.offer_request(by=request.user, offer_id=offer_id)
+    except PortalRefused as exc:
+        if exc.status == 404:
+            raise Http404(str(exc)) from None
+        return _offers_page(request, customer, error=str(exc), status=exc.status)
+    messages.success(request, _("Thank you: we will prepare the offer for you and be in touch."))
+    return redirect("portal:offers")
 
 
 @capability_required("invite_customers")

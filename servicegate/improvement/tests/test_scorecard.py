@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, override_settings
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from servicegate.accounts.services import token_create
@@ -82,6 +83,9 @@ def test_the_workbook_and_the_csv_read_back(world: list[Promise], alice: User) -
         "attainment",
         "target_percent",
         "kept",
+        "csat_n",
+        "csat_mean",
+        "csat_satisfied",
     )
     assert rows[1][1:5] == ("Remote Hotline Premium", 2, 60, 53)
     assert rows[1][5] == pytest.approx(53 / 60)
@@ -101,3 +105,48 @@ def test_the_scorecard_page_drills_down_to_promises_and_causes(
     product = world[0].product_id
     detail = client.get(f"/improvement/scorecard/product/{product}/").content.decode()
     assert "P2 response" in detail and "P1 response" in detail and "queue" in detail
+
+
+@dataclass(frozen=True)
+class Score:
+    n: int
+    mean: float | None
+    satisfied: float | None
+
+
+ASKED: list[tuple[str, Any]] = []
+
+
+def csat_stub(group_by: str, *, keys: Any, since: Any, until: Any) -> dict[int, Score]:
+    """CSAT as the portal would give it: 4 scores, mean 3.5, 3 of 4 satisfied, per product."""
+    ASKED.append((group_by, keys))
+    if group_by != "product":
+        return {}
+    return {p.product_id: Score(4, 3.5, 0.75) for p in Promise.objects.all()}
+
+
+def test_csat_comes_through_the_hook_by_product_only(world: list[Promise], alice: User) -> None:
+    with override_settings(SERVICEGATE_CSAT=f"{__name__}.csat_stub"):
+        row = scorecard(by="product")[0]
+        assert (row.csat_n, row.csat_mean, row.csat_satisfied) == (4, 3.5, 0.75)
+        assert scorecard(by="segment")[0].csat_n == 0  # no CSAT by segment: not asked
+        assert [g for g, _k in ASKED] == ["product"]
+        page = Client()
+        page.force_login(alice)
+        html = page.get("/improvement/scorecard/?by=product").content.decode()
+        assert "3.5 · 75 %" in html and "(4 scores)" in html
+        assert (
+            'data-testid="csat"'
+            not in page.get("/improvement/scorecard/?by=segment").content.decode()
+        )
+        body = api(alice).get("/api/v1/scorecard?by=product").json()[0]
+        assert (body["csat_n"], body["csat_mean"], body["csat_satisfied"]) == (4, 3.5, 0.75)
+        text = api(alice).get("/api/v1/scorecard.csv?by=product").content.decode()
+        assert list(csv.reader(io.StringIO(text)))[1][-3:] == ["4", "3.5", "0.75"]
+        sheet = load_workbook(
+            io.BytesIO(api(alice).get("/api/v1/scorecard.xlsx?by=product").content)
+        ).active
+        assert [c.value for c in sheet[2]][-3:] == [4, 3.5, 0.75]
+        assert sheet.cell(row=2, column=11).number_format == "0.0%"
+    with override_settings(SERVICEGATE_CSAT="servicegate.nowhere.csat"):
+        assert scorecard(by="product")[0].csat_n == 0  # no area collects CSAT: none shown

@@ -35,6 +35,7 @@ PORTAL_PAGES: dict[str, tuple[int, int | None]] = {
     "attachment": (404, None),
     "visits": (200, None),
     "offers": (200, None),
+    "offer_request": (405, 404),  # another customer's offer
     "contacts": (403, None),  # staff only: inviting contacts
     "accept": (404, None),  # an unknown invitation token
     "staff_reply": (405, 403),  # staff answer customers
@@ -56,6 +57,7 @@ PORTAL_API: dict[tuple[str, str], tuple[int, dict[str, Any] | None]] = {
     ("post", "/api/v1/portal/tickets"): (404, {"title": "x", "asset": "<asset>"}),
     ("post", "/api/v1/portal/tickets/{ticket_id}/comments"): (404, {"body": "x"}),
     ("post", "/api/v1/portal/tickets/{ticket_id}/feedback"): (404, {"score": 5}),
+    ("post", "/api/v1/portal/offers/{offer_id}/request"): (404, None),
 }
 OPEN_API: dict[tuple[str, str], int] = {
     ("get", "/api/v1/me"): 200,
