@@ -105,6 +105,17 @@ def test_the_scorecard_page_drills_down_to_promises_and_causes(
     product = world[0].product_id
     detail = client.get(f"/improvement/scorecard/product/{product}/").content.decode()
     assert "P2 response" in detail and "P1 response" in detail and "queue" in detail
+    assert "/improvement/findings/new/" in detail  # sales may raise a finding from here
+
+
+def test_the_drill_down_offers_raising_a_finding_only_to_who_may(
+    world: list[Promise], victor: User
+) -> None:
+    client = Client()
+    client.force_login(victor)
+    detail = client.get(f"/improvement/scorecard/product/{world[0].product_id}/")
+    assert detail.status_code == 200
+    assert "/improvement/findings/new/" not in detail.content.decode()
 
 
 @dataclass(frozen=True)
