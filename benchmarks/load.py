@@ -9,12 +9,17 @@ drives each target with 16 and 64 concurrent clients for ``--seconds`` each:
   service manager (a session cookie);
 * ``GET /api/v1/at-risk`` with the manager's bearer token;
 * ``POST /api/v1/tickets/`` (ticket writes with their clocks) with a dispatcher's token;
+* ``POST /api/v1/feed/events`` with the manager's token: batches of ``--feed-batch``
+  new tickets of another ticket tool, each with two status changes (opened, in
+  progress), stored with their clocks — how a ticket tool pushes its changes;
+  "writes/s" counts the events stored;
 * ``GET /api/v1/health`` as the baseline: what the server and the clients manage
   for a request that does almost nothing.
 
 Every client opens a connection per request (gunicorn's sync workers close it) and
-sends the next request when the answer arrived. Prints requests/s, p50/p95 latency and
-the number of non-2xx answers per target and client count.
+sends the next request when the answer arrived. Prints requests/s, writes/s (for the
+write targets: tickets or events stored per second), p50/p95 latency and the number of
+non-2xx answers per target and client count.
 
 Run: ``python benchmarks/load.py [--workers 4] [--seconds 10] [--clients 16,64]``
 (``DATABASE_URL=postgres://… python benchmarks/load.py`` for PostgreSQL).
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import socket
@@ -34,7 +40,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 SETUP = """
@@ -74,6 +82,8 @@ class Target:
     path: str
     headers: dict[str, str]
     body: bytes | None = None
+    body_of: Callable[[], bytes] | None = None  # a new body per request (unique ids)
+    writes: int = 0  # writes per request: tickets or events stored
 
 
 @dataclass
@@ -116,7 +126,8 @@ def _servicegate(*args: str, env: dict[str, str]) -> str:
 def _request(port: int, target: Target) -> int:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        connection.request(target.method, target.path, body=target.body, headers=target.headers)
+        body = target.body_of() if target.body_of is not None else target.body
+        connection.request(target.method, target.path, body=body, headers=target.headers)
         response = connection.getresponse()
         response.read()
         return response.status
@@ -157,6 +168,30 @@ def drive(port: int, target: Target, clients: int, seconds: float) -> tuple[Resu
     return merged, elapsed
 
 
+def _feed_batches(customer: int, tickets: int) -> Callable[[], bytes]:
+    """Bodies for the feed: ``tickets`` tickets never seen before, opened half an hour ago
+    and in progress since a minute ago (ids unique across clients and runs)."""
+    run = datetime.now(UTC).strftime("%H%M%S")
+    numbers = itertools.count(1)  # next() holds the GIL: unique across client threads
+
+    def body() -> bytes:
+        now = datetime.now(UTC)
+        items = []
+        for _ in range(tickets):
+            ref = f"LOAD{run}-{next(numbers)}"
+            base = {"source": "loadtool", "external_id": ref}
+            opened = (now - timedelta(minutes=30)).isoformat()
+            items.append(
+                {**base, "status": "new", "at": opened, "priority": "P3", "customer": customer}
+            )
+            items.append(
+                {**base, "status": "in_progress", "at": (now - timedelta(minutes=1)).isoformat()}
+            )
+        return json.dumps(items).encode()
+
+    return body
+
+
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
@@ -184,6 +219,9 @@ def main() -> None:
     parser.add_argument("--clients", default="16,64", help="concurrent clients, comma-separated")
     parser.add_argument("--data-dir", help="reuse this data directory (default: a new one)")
     parser.add_argument("--only", default="", help="run only targets whose name contains this")
+    parser.add_argument(
+        "--feed-batch", type=int, default=20, help="new tickets per feed batch (2 events each)"
+    )
     args = parser.parse_args()
 
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="servicegate-load-")
@@ -241,8 +279,20 @@ def main() -> None:
                 "/api/v1/tickets/",
                 dispatcher,
                 json.dumps(ticket).encode(),
+                writes=1,
             ),
         ]
+        feed = _feed_batches(ids["customer"], args.feed_batch)
+        targets.append(
+            Target(
+                f"API feed ({2 * args.feed_batch} ev)",
+                "POST",
+                "/api/v1/feed/events",
+                {**manager, "Content-Type": "application/json"},
+                body_of=feed,
+                writes=2 * args.feed_batch,
+            )
+        )
         targets = [t for t in targets if args.only in t.name]
         for target in targets:  # warm every server process's caches (not timed)
             drive(port, target, args.workers, 2.0)
@@ -250,13 +300,18 @@ def main() -> None:
             f"servicegate serve --workers {args.workers} --threads {args.threads} on "
             f"{database}, {os.cpu_count()} cores, {args.seconds:.0f} s per run"
         )
-        print(f"{'target':<20}{'clients':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'non-2xx':>9}")
+        print(
+            f"{'target':<22}{'clients':>8}{'req/s':>9}{'writes/s':>9}"
+            f"{'p50 ms':>9}{'p95 ms':>9}{'non-2xx':>9}"
+        )
         for target in targets:
             for clients in [int(c) for c in args.clients.split(",")]:
                 result, elapsed = drive(port, target, clients, args.seconds)
                 lat = [x * 1000 for x in result.latencies]
+                rate = len(lat) / elapsed
+                writes = f"{rate * target.writes:>9.0f}" if target.writes else f"{'':>9}"
                 print(
-                    f"{target.name:<20}{clients:>8}{len(lat) / elapsed:>9.1f}"
+                    f"{target.name:<22}{clients:>8}{rate:>9.1f}{writes}"
                     f"{_percentile(lat, 0.5):>9.0f}{_percentile(lat, 0.95):>9.0f}"
                     f"{result.failures:>9}" + (f"  {result.statuses}" if result.failures else "")
                 )
