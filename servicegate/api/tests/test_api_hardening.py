@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -96,3 +99,17 @@ def test_openapi_lists_the_error_answers(bearer: dict[str, str]) -> None:
     assert "401" not in paths["/api/v1/health"]["get"]["responses"]
     listing = paths["/api/v1/segments/"]["get"]["responses"]
     assert {"401", "403", "422"} <= set(listing)
+
+
+def test_the_openapi_document_has_no_duplicated_key() -> None:
+    """A route's int 404 and the str "404" every operation gets must not both be written:
+    JSON parsers keep the last, Swagger UI's YAML parser refuses the whole document."""
+
+    def refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _value in pairs]
+        duplicated = sorted({key for key in keys if keys.count(key) > 1})
+        assert not duplicated, f"duplicated keys {duplicated} in {keys}"
+        return dict(pairs)
+
+    content = Client().get("/api/v1/openapi.json").content
+    json.loads(content, object_pairs_hook=refuse_duplicates)
