@@ -113,3 +113,25 @@ def test_the_openapi_document_has_no_duplicated_key() -> None:
 
     content = Client().get("/api/v1/openapi.json").content
     json.loads(content, object_pairs_hook=refuse_duplicates)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/scorecard?since=0",
+        "/api/v1/scorecard.csv?until=0",
+        "/api/v1/scorecard.xlsx?since=1e9",
+        "/api/v1/absences?start=0",
+        "/api/v1/absences?end=20260101",
+    ],
+)
+def test_a_date_that_is_not_yyyy_mm_dd_is_422(bearer: dict[str, str], url: str) -> None:
+    """Pydantic would read the number 0 as 1 January 1970; the document says ISO date."""
+    response = Client().get(url, headers=bearer)
+    assert response.status_code == 422, response.content[:200]
+    assert "write a date as YYYY-MM-DD" in response.json()["detail"]
+
+
+def test_an_iso_date_is_accepted(bearer: dict[str, str]) -> None:
+    assert Client().get("/api/v1/scorecard?since=2026-01-01", headers=bearer).status_code == 200
+    assert Client().get("/api/v1/absences?start=2026-01-01", headers=bearer).status_code == 200
