@@ -1,12 +1,14 @@
 """A bounded schemathesis run against the API: no server errors, only documented answers.
 
 Every operation of the OpenAPI document runs through schemathesis's examples, coverage
-and fuzzing phases (valid and invalid requests: positive and negative generation) as a
-service manager and as a viewer, through the WSGI application in the test database,
+and fuzzing phases (valid and invalid requests: positive and negative generation), and
+the stateful phase chains operations (an id one answer gives is used by the next), as
+a service manager and as a viewer, through the WSGI application in the test database,
 with a fixed seed. Each answer is checked: no 5xx, a status the document lists, a body
 matching the documented schema and content type, and no invalid request accepted.
-SERVICEGATE_FUZZ_EXAMPLES raises the number of fuzzed examples per operation for a
-longer run (the coverage phase's cases are fixed by the document).
+SERVICEGATE_FUZZ_EXAMPLES raises the number of fuzzed examples per operation (and of
+stateful scenarios) for a longer run; the coverage phase's cases follow from the
+document.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ CHECKS = [
 ]
 # Writes that start real work or end the caller's own token are left out of the fuzzing.
 SKIPPED = {("DELETE", "/api/v1/auth/token"), ("POST", "/api/v1/auth/token")}
+STATEFUL_STEPS = 6
 
 
 @dataclass
@@ -122,6 +125,42 @@ def _run(user: User) -> Run:
     return run
 
 
+def _run_stateful(user: User) -> Run:
+    """Scenarios of up to STATEFUL_STEPS calls linked by the ids their answers give."""
+    _token, raw = token_create(user=user, name="fuzz")
+    headers = {"Authorization": f"Bearer {raw}"}
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    machine = schema.exclude(path_regex="^/api/v1/auth/token$").as_state_machine()
+    run = Run()
+
+    class Scenario(machine):  # type: ignore[misc,valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def validate_response(self, response: Any, case: Any, *args: Any, **kwargs: Any) -> None:
+            run.cases += 1
+            try:
+                case.validate_response(response, checks=CHECKS, headers=headers)
+            except (Exception, BaseExceptionGroup) as exc:
+                run.failures.append(f"{case.method} {case.formatted_path}: {str(exc)[:600]}")
+
+    started = time.monotonic()
+    Scenario.run(
+        settings=settings(
+            max_examples=5 * EXAMPLES,
+            stateful_step_count=STATEFUL_STEPS,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    run.seconds = time.monotonic() - started
+    name, count = user.get_username(), len(run.failures)
+    print(f"{name} (stateful): {run.cases} calls, {count} failures in {run.seconds:.0f} s")
+    return run
+
+
 def test_no_server_errors_and_documented_answers_as_manager(bob: User) -> None:
     run = _run(bob)
     assert not run.failures, "\n\n".join(run.failures)
@@ -129,4 +168,14 @@ def test_no_server_errors_and_documented_answers_as_manager(bob: User) -> None:
 
 def test_no_server_errors_and_documented_answers_as_viewer(victor: User) -> None:
     run = _run(victor)
+    assert not run.failures, "\n\n".join(run.failures)
+
+
+def test_stateful_scenarios_as_manager(bob: User) -> None:
+    run = _run_stateful(bob)
+    assert not run.failures, "\n\n".join(run.failures)
+
+
+def test_stateful_scenarios_as_viewer(victor: User) -> None:
+    run = _run_stateful(victor)
     assert not run.failures, "\n\n".join(run.failures)
