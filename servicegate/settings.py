@@ -270,6 +270,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# Uploads larger than 2.5 MB are spooled here while they arrive (not in /tmp): a server
+# killed mid-upload leaves them in the data directory, and `servicegate serve`, `demo`
+# and `worker` delete those older than SERVICEGATE_UPLOAD_TEMP_MAX_MINUTES when they start.
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp" / "uploads")
+SERVICEGATE_UPLOAD_TEMP_MAX_MINUTES = env_int("SERVICEGATE_UPLOAD_TEMP_MAX_MINUTES", 60)
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

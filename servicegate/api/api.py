@@ -84,7 +84,13 @@ class ServicegateAPI(NinjaAPI):
                     codes |= {"409"}
                     if "requestBody" in operation:
                         codes.add("400")
-                responses = operation.setdefault("responses", {})
+                # ninja keys the declared answers by int, JSON keys are strings: an int
+                # 404 and a str "404" would both be written and a YAML reader (Swagger UI)
+                # refuses the duplicated key. The operation's own declaration wins.
+                responses = {
+                    str(code): answer for code, answer in operation.get("responses", {}).items()
+                }
+                operation["responses"] = responses
                 for code in sorted(codes):
                     responses.setdefault(
                         code,

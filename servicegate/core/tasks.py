@@ -15,7 +15,8 @@ def run_job(job_id: int) -> None:
 
 @task()
 def uploads_prune_task() -> int:
-    """Delete the uploads of imports past their retention (enqueued every minute)."""
-    from servicegate.core.uploads import uploads_prune
+    """Delete the uploads of imports past their retention, and partial uploads a killed
+    server process left (enqueued every minute)."""
+    from servicegate.core.uploads import upload_temp_prune, uploads_prune
 
-    return uploads_prune()
+    return uploads_prune() + upload_temp_prune()

@@ -4,12 +4,15 @@
 larger than ``SERVICEGATE_MAX_UPLOAD_MB``. ``uploads_prune`` deletes the uploaded files
 of imports that finished more than ``SERVICEGATE_UPLOAD_RETENTION_DAYS`` days ago, and
 upload folders of that age that no job names (left by a killed server).
+``upload_temp_prune`` deletes the partial uploads a killed server left in
+``FILE_UPLOAD_TEMP_DIR`` (under the data directory).
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -87,4 +90,34 @@ def uploads_prune(*, now: datetime | None = None) -> int:
             deleted += 1
     if deleted:
         logger.info("deleted %s upload folder(s) older than the retention", deleted)
+    return deleted
+
+
+def upload_temp_dir() -> Path:
+    """Where uploads are spooled while they arrive (``FILE_UPLOAD_TEMP_DIR``), created."""
+    folder = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def upload_temp_prune(*, now: float | None = None) -> int:
+    """Delete spooled uploads not written for ``SERVICEGATE_UPLOAD_TEMP_MAX_MINUTES``.
+
+    A running upload writes its file continuously and a finished request deletes it,
+    so a file that old is what a killed server left. ``now`` is a Unix time (for tests).
+    Returns how many files were deleted.
+    """
+    folder = upload_temp_dir()
+    max_age = 60 * settings.SERVICEGATE_UPLOAD_TEMP_MAX_MINUTES
+    cutoff = (time.time() if now is None else now) - max_age
+    deleted = 0
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                deleted += 1
+        except OSError:  # gone meanwhile, or not ours to delete: leave it
+            continue
+    if deleted:
+        logger.info("deleted %s partial upload(s) left in %s", deleted, folder)
     return deleted

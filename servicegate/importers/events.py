@@ -107,6 +107,9 @@ def _read_row(
     if status is None:
         pending.append((line, row, raw_status))
         return None
+    if staging.repeats.repeated(row):
+        staging.duplicates += 1
+        return None
     staging.events.setdefault(case_id, []).append(
         StagedEvent(at, status, raw_status[:100], priority, group[:200], resource[:200])
     )

@@ -81,6 +81,7 @@ def parse(
         if fast is not None:
             staging.header, staging.columns = fast
             staging.rows = staging.columns.rows
+            staging.duplicates = staging.columns.duplicates
             return staging
         with source.reopen() as raw:
             again = Source(source.name, raw, source.size, source.reopen)
@@ -265,6 +266,7 @@ def _read_rows(
     # tuple.__new__(StagedEvent, values) builds the named tuple at C speed (its own
     # __new__ is a Python function: a tenth of this loop's time).
     status_of, priorities, new = STATUS_OF.get, log.priorities, tuple.__new__
+    repeated = staging.repeats.repeated
     # Values seen to pass the checks of _Log.row_error: a row whose values are all
     # known needs no further check (the usual case), any other row gets all of them.
     counts, flags = {MISSING}, set()
@@ -294,6 +296,9 @@ def _read_rows(
             counts.add(row[i_reassigned])
             counts.add(row[i_reopened])
             flags.add(row[i_sla])
+        if repeated(row):
+            staging.duplicates += 1
+            continue
         state, group, resource = row[i_state], row[i_group], row[i_resource]
         event = new(
             StagedEvent,
@@ -346,6 +351,9 @@ def _read_any_rows(
         error = log.row_error(row)
         if error is not None:
             _reject(staging, reader.line_num, *error, row)
+            continue
+        if staging.repeats.repeated(row):
+            staging.duplicates += 1
             continue
         number = row[log.i_number]
         event = log.event(row)

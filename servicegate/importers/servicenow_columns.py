@@ -52,9 +52,9 @@ def read(
     if not present.keys() >= set(columns):
         return None
     got = read_columns(source, header, columns, progress=progress)
-    if got is None or not got[1]:
+    if got is None or not got.rows:
         return None
-    col, rows = got
+    col, rows = got.columns, got.rows
     if not fmt.NO_NUMBER.isdisjoint(col["number"].values):
         return None
     dates = _dates(col, parse_date)
@@ -62,7 +62,7 @@ def read(
     made_sla = _flags(col["made_sla"].values)
     if dates is None or counts is None or made_sla is None:
         return None
-    log = ColumnLog(rows=rows)
+    log = ColumnLog(rows=rows + got.duplicates, duplicates=got.duplicates)
     order, starts, ends, last_row = _arrange(col, dates["sys_updated_at"])
     per_ticket = ends - starts + 1
     busiest = int(np.argmax(per_ticket))
@@ -93,7 +93,7 @@ def read(
     priorities = col["priority"].values
     log.tickets = {
         "external_id": pick("number", col["number"].values),
-        "line": (last_row + 2).tolist(),
+        "line": (got.positions[last_row] + 2).tolist(),
         "priority": pick("priority", [fmt.priority_of(v) for v in priorities]),
         "source_priority": pick("priority", [_unmiss(v) for v in priorities]),
         "category": pick("category", [_unmiss(v) for v in col["category"].values]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from hashlib import blake2b
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -27,6 +28,28 @@ class StagedEvent(NamedTuple):
 
 
 BY_TIME = itemgetter(0)  # StagedEvent.at, as a C-level sort key
+DIGEST_BYTES = 16
+
+
+class Repeats:
+    """The rows seen so far, as digests: a row identical to an earlier one adds nothing.
+
+    One 16-byte digest per distinct row, never the row's text, so that a file of
+    millions of identical rows holds one digest. A row is identical to another when
+    every field is, the ticket id included.
+    """
+
+    def __init__(self) -> None:
+        self.digests: set[bytes] = set()
+
+    def repeated(self, row: list[str]) -> bool:
+        """Whether ``row`` was seen before (and remember it if not)."""
+        text = "\x1f".join(row).encode("utf-8", "surrogatepass")
+        digest = blake2b(text, digest_size=DIGEST_BYTES, person=b"%d" % len(row)).digest()
+        if digest in self.digests:
+            return True
+        self.digests.add(digest)
+        return False
 
 
 @dataclass
@@ -75,6 +98,10 @@ class Staging:
     events: dict[str, list[StagedEvent]] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    #: The rows read so far (see Repeats) and how many repeated an earlier one: those
+    #: add nothing.
+    repeats: Repeats = field(default_factory=Repeats)
+    duplicates: int = 0
     #: The whole file column by column (a fast reader's result), instead of tickets and
     #: events; the writer inserts it directly or stages it first (ColumnLog.stage).
     columns: ColumnLog | None = None
@@ -155,6 +182,8 @@ class ColumnLog:
     """Tickets (first-appearance order) and events (by ticket, time, file order)."""
 
     rows: int
+    #: Rows identical to an earlier row of the file, left out of ``events``.
+    duplicates: int = 0
     #: ROW_FIELDS, one value per ticket, as the ticket's last row gives them.
     tickets: dict[str, list[Any]] = field(default_factory=dict)
     #: DERIVED, one value per ticket, with the row values where the row had them.

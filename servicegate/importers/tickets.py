@@ -47,7 +47,7 @@ def parse(
 ) -> Staging:
     """Read the ticket CSV at ``path`` with ``mapping`` into a staging."""
     parse_date = date_parser(mapping, timezone)
-    seen: dict[str, tuple[int, list[str]]] = {}
+    seen: dict[str, int] = {}  # each ticket's first line
     pending: Pending = []
     with open_source(path, member=mapping.member) as source:
         staging = Staging(file=source.name, source=mapping.source)
@@ -72,7 +72,7 @@ def _read_row(
     line: int,
     row: list[str],
     parse_date: DateParser,
-    seen: dict[str, tuple[int, list[str]]],
+    seen: dict[str, int],
     pending: Pending,
 ) -> RowError | None:
     columns = mapping.columns
@@ -81,10 +81,10 @@ def _read_row(
     ticket_id = row[idx["id"]].strip()
     if not ticket_id:
         return RowError(staging.file, line, columns["id"], _("the ticket id is empty"))
+    if staging.repeats.repeated(row):
+        staging.duplicates += 1  # an exact repetition adds nothing
+        return None
     if ticket_id in seen:
-        first_line, first_row = seen[ticket_id]
-        if first_row == row:
-            return None  # an exact repetition adds nothing
         return RowError(
             staging.file,
             line,
@@ -93,9 +93,9 @@ def _read_row(
                 "the id %(id)r already appeared on line %(line)d with different values;"
                 " keep one row per ticket"
             )
-            % {"id": ticket_id, "line": first_line},
+            % {"id": ticket_id, "line": seen[ticket_id]},
         )
-    seen[ticket_id] = (line, row)
+    seen[ticket_id] = line
     instants: dict[str, datetime | None] = {}
     for key in INSTANTS:
         raw = row[idx[key]].strip() if key in idx else ""

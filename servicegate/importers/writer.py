@@ -9,8 +9,9 @@ inserted in ``(ticket, seq)`` order, so their indexes grow at the end.
 
 Idempotency: a ticket is identified by ``(source, external_id)``; an unchanged ticket
 is left alone, a changed one updated. An event is new unless the ticket already has as
-many events with the same ``(at, source status)`` as the file brings (so repeated
-identical updates within one minute are kept, and re-importing adds nothing).
+many events with the same ``(at, source status)`` as the file brings (so distinct
+updates within one minute are kept, and re-importing adds nothing). A row identical to
+an earlier row of the file never reaches the staging (the readers skip and count it).
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from servicegate.api.fields import IsoDate
 from servicegate.api.pagination import Pagination
 from servicegate.api.payloads import invalid, resolve
 from servicegate.catalog.models import Segment, ServiceProduct
@@ -278,8 +279,8 @@ class ScoreRowOut(Schema):
 
 class ScorecardQuery(Schema):
     by: str = "product"
-    since: dt.date | None = None
-    until: dt.date | None = None
+    since: IsoDate | None = None
+    until: IsoDate | None = None
 
     def rows(self) -> list[ScoreRow]:
         """The scorecard rows; ``ValidationError`` for an unknown grouping."""

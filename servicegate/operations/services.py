@@ -45,6 +45,8 @@ class ImportSummary:
     seconds: float
     dry_run: bool = False
     rejected_file: str = ""
+    #: Rows identical to an earlier row of the file: skipped, they add nothing.
+    duplicates_skipped: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -104,6 +106,7 @@ def tickets_import(
                 tickets_updated=result.tickets_updated,
                 events_created=result.events_created,
                 rejected=len(staging.rejected),
+                duplicates_skipped=staging.duplicates,
                 tickets_total=Ticket.objects.count(),
                 events_total=TicketEvent.objects.count(),
                 seconds=0.0,

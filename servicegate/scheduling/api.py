@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from servicegate.api.fields import IsoDate
 from servicegate.api.pagination import Pagination
 from servicegate.core.permissions import require_capability
 from servicegate.operations.models import Ticket
@@ -178,8 +179,8 @@ class AbsenceFilter(Schema):
     """``technician``, and ``start``/``end`` (days) to list only absences touching them."""
 
     technician: int | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
 
 
 @router.get("/absences", response=list[AbsenceOut])

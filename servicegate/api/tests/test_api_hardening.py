@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -96,3 +99,39 @@ def test_openapi_lists_the_error_answers(bearer: dict[str, str]) -> None:
     assert "401" not in paths["/api/v1/health"]["get"]["responses"]
     listing = paths["/api/v1/segments/"]["get"]["responses"]
     assert {"401", "403", "422"} <= set(listing)
+
+
+def test_the_openapi_document_has_no_duplicated_key() -> None:
+    """A route's int 404 and the str "404" every operation gets must not both be written:
+    JSON parsers keep the last, Swagger UI's YAML parser refuses the whole document."""
+
+    def refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _value in pairs]
+        duplicated = sorted({key for key in keys if keys.count(key) > 1})
+        assert not duplicated, f"duplicated keys {duplicated} in {keys}"
+        return dict(pairs)
+
+    content = Client().get("/api/v1/openapi.json").content
+    json.loads(content, object_pairs_hook=refuse_duplicates)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/scorecard?since=0",
+        "/api/v1/scorecard.csv?until=0",
+        "/api/v1/scorecard.xlsx?since=1e9",
+        "/api/v1/absences?start=0",
+        "/api/v1/absences?end=20260101",
+    ],
+)
+def test_a_date_that_is_not_yyyy_mm_dd_is_422(bearer: dict[str, str], url: str) -> None:
+    """Pydantic would read the number 0 as 1 January 1970; the document says ISO date."""
+    response = Client().get(url, headers=bearer)
+    assert response.status_code == 422, response.content[:200]
+    assert "write a date as YYYY-MM-DD" in response.json()["detail"]
+
+
+def test_an_iso_date_is_accepted(bearer: dict[str, str]) -> None:
+    assert Client().get("/api/v1/scorecard?since=2026-01-01", headers=bearer).status_code == 200
+    assert Client().get("/api/v1/absences?start=2026-01-01", headers=bearer).status_code == 200

@@ -11,6 +11,7 @@ from django.db import connections
 
 from servicegate.core.demo import database_holds_data, print_logins
 from servicegate.core.serving import Supervisor, gunicorn_argv, worker_argv
+from servicegate.core.uploads import upload_temp_prune
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", verbosity=0, interactive=False)
+        upload_temp_prune()  # partial uploads of a server killed before this start
         if not database_holds_data():
             self.stdout.write("First start: creating the demo organisation …")
             call_command("demo_data", seed=options["seed"])

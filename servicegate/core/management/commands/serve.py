@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from servicegate.core.serving import Supervisor, default_web_workers, gunicorn_argv, worker_argv
+from servicegate.core.uploads import upload_temp_prune
 
 
 class Command(BaseCommand):
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         host = options["host"]
         bind = f"[{host}]:{options['port']}" if ":" in host else f"{host}:{options['port']}"
         settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise's root
+        upload_temp_prune()  # partial uploads of a server killed before this start
         connections.close_all()
         supervisor = Supervisor(
             server=gunicorn_argv(

@@ -23,6 +23,7 @@ from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
 
 from servicegate.core import heartbeat
+from servicegate.core.uploads import upload_temp_prune
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        upload_temp_prune()  # partial uploads of a server killed before this start
         backend = str(settings.TASKS["default"]["BACKEND"])
         if backend.endswith("ImmediateBackend"):
             self.stdout.write("Tasks run immediately in this configuration; no worker needed.")

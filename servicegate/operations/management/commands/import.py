@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from servicegate.importers.errors import ImportFailure
 from servicegate.importers.reading import ByteProgress
@@ -92,6 +93,15 @@ class Command(BaseCommand):
                 " total)."
             )
         self.stdout.write(text % values)
+        if summary.duplicates_skipped:
+            self.stdout.write(
+                ngettext(
+                    "%(duplicates_skipped)d identical duplicate row skipped.",
+                    "%(duplicates_skipped)d identical duplicate rows skipped.",
+                    summary.duplicates_skipped,
+                )
+                % values
+            )
         if summary.rejected:
             self.stdout.write(
                 _(

@@ -1,0 +1,28 @@
+"""Field types the API's schemas share.
+
+Pydantic reads a date leniently: the number ``0`` becomes 1 January 1970. The OpenAPI
+document promises ISO dates (``format: date``), so :data:`IsoDate` refuses anything
+else with a 422 that says how to write one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, dt.date) or value is None:
+        return value
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return value
+    raise ValueError("write a date as YYYY-MM-DD, e.g. 2026-03-31")
+
+
+#: A day written ``YYYY-MM-DD`` (a date object from Python code passes too).
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
