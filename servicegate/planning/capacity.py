@@ -39,6 +39,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from servicegate.engines.calendars import Calendar
@@ -46,7 +47,7 @@ from servicegate.engines.forecasting import forecast_counts
 from servicegate.engines.queueing import PlanningInputError, required_agents
 from servicegate.engines.sla import business_seconds
 from servicegate.operations.choices import PREVENTIVE_KINDS, STOP_STATUSES
-from servicegate.operations.models import Ticket
+from servicegate.operations.models import Customer, Ticket
 from servicegate.planning.feasibility import DEFAULT_AHT_SECONDS
 from servicegate.planning.selectors import (
     MIN_FORECAST_DAYS,
@@ -369,3 +370,54 @@ def _preventive_hours(team: str, bounds: np.ndarray) -> np.ndarray:
         i = int(np.searchsorted(bounds, np.int64(start.timestamp()), side="right")) - 1
         hours[i] += (minutes if minutes is not None else DEFAULT_WORK_ORDER_MINUTES) / 60.0
     return hours
+
+
+@dataclass(frozen=True)
+class PromiseLoad:
+    """The technician hours per week the preventive visits of a promise's product add for
+    the customers in its scope: the "if this offer is accepted" what-if of its G1 evidence."""
+
+    hours_per_week: float
+    asset_model: str
+    customers: int
+    assets: int
+    interval_days: int
+    duration_minutes: int
+
+
+def promise_customers(promise: Promise) -> list[int]:
+    """The customers a promise is made to: its customer, its contract's, else the active
+    customers of its segment."""
+    if promise.customer_id is not None:
+        return [promise.customer_id]
+    if promise.contract is not None:
+        return [promise.contract.customer_id]
+    return list(
+        Customer.objects.filter(segment_id=promise.segment_id, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def promise_preventive_load(promise: Promise) -> PromiseLoad | None:
+    """What the promise's preventive visits add per week, through the function
+    ``settings.SERVICEGATE_PREVENTIVE_LOAD`` names (``(product id, customer ids) -> load``,
+    None for a product without preventive terms); None when no area provides it."""
+    path = getattr(settings, "SERVICEGATE_PREVENTIVE_LOAD", "")
+    if not path:
+        return None
+    try:
+        source: Any = import_string(path)
+    except ImportError:
+        return None  # the area that sells preventive services is not installed
+    load = source(promise.product_id, promise_customers(promise))
+    if load is None:
+        return None
+    return PromiseLoad(
+        hours_per_week=float(load.technician_hours_per_week),
+        asset_model=str(load.asset_model),
+        customers=int(load.customers),
+        assets=int(load.assets),
+        interval_days=int(load.interval_days),
+        duration_minutes=int(load.duration_minutes),
+    )
