@@ -17,8 +17,12 @@ One row per week (Monday to Monday in ``settings.TIME_ZONE``, starting next Mond
   priority and customer: the team's forecast times their share of the team's tickets
   over the last year) spread over the promise calendar's open hours ``H`` within the
   target at the promised level; the buffer is ``n·H`` less the hands-on hours of those
-  tickets. The most demanding promise sets it (the team is shared, so buffers do not
-  add up). A resolution promise's wait is its target minus the hands-on time.
+  tickets. Only the part of it inside the team's working hours counts: the buffer is
+  scaled by the share of ``H`` that the team's most common calendar is open too (a
+  24/7 promise's standby at night is on-call duty, which the technicians' calendars
+  do not offer either). The most demanding promise sets it (the team is shared, so
+  buffers do not add up). A resolution promise's wait is its target minus the
+  hands-on time.
 * **preventive hours** = planned duration of the open preventive work orders
   (maintenance, inspection, remote health check, consulting) whose window opens in
   the week; a work order without a duration counts :data:`DEFAULT_WORK_ORDER_MINUTES`.
@@ -68,6 +72,7 @@ from servicegate.planning.terms import (
     calendar_of,
     metric_kind,
     open_seconds_per_week,
+    overlap_seconds_per_week,
     target_seconds,
 )
 from servicegate.promises.choices import PromiseState
@@ -215,9 +220,10 @@ def capacity_plan(
     available = _available_hours(technicians, calendars, bounds)
     scope = TeamScope(region=team)
     tickets, source = _reactive_tickets(scope, first, weeks)
-    work = _hands_on(scope, technicians, calendars)
+    team_cal = _team_calendar(technicians, calendars)
+    work = _hands_on(scope, team_cal)
     reactive = tickets * work.seconds / 3600.0
-    buffer, promise_ids = _buffers(tickets, work.seconds, scope)
+    buffer, promise_ids = _buffers(tickets, work.seconds, scope, team_cal)
     preventive = _preventive_hours(team, bounds) + extra_hours
     rows = tuple(
         CapacityWeek(
@@ -328,18 +334,19 @@ class HandsOn:
     day_seconds: float
 
 
-def _hands_on(
-    scope: TeamScope, technicians: list[Technician], calendars: dict[int, Calendar | None]
-) -> HandsOn:
+def _team_calendar(
+    technicians: list[Technician], calendars: dict[int, Calendar | None]
+) -> Calendar | None:
+    """The working calendar most of the team's technicians share (None without one)."""
+    common = Counter(t.calendar_id for t in technicians if calendars[t.calendar_id] is not None)
+    return calendars[common.most_common(1)[0][0]] if common else None
+
+
+def _hands_on(scope: TeamScope, team_cal: Calendar | None) -> HandsOn:
     """Mean time in progress over the team's latest resolved tickets (each stretch up to
     one working day of its most common calendar), or the configured default per kind."""
     now = timezone.now()
-    common = Counter(t.calendar_id for t in technicians if calendars[t.calendar_id] is not None)
-    day = 0.0
-    if common:
-        cal = calendars[common.most_common(1)[0][0]]
-        assert cal is not None
-        day = business_day_seconds(cal)
+    day = business_day_seconds(team_cal) if team_cal is not None else 0.0
     samples = work_seconds(scope, day_seconds=day, now=now) if day > 0 else np.zeros(0)
     mean = mean_work(samples)
     if mean is None or mean <= 0:
@@ -373,7 +380,7 @@ def _scope_shares(scope: TeamScope, promises: list[Promise]) -> dict[int, float]
 
 
 def _buffers(
-    tickets: np.ndarray, aht: float, scope: TeamScope
+    tickets: np.ndarray, aht: float, scope: TeamScope, team_cal: Calendar | None
 ) -> tuple[np.ndarray, tuple[int | None, ...]]:
     """Buffer hours per week and the promise that sets each (two queries)."""
     promises = list(
@@ -395,6 +402,7 @@ def _buffers(
         level = float(promise.attainment_percent) / 100.0
         if open_s <= 0 or wait < 0 or not 0 < level < 1:
             continue
+        inside = 1.0 if team_cal is None else overlap_seconds_per_week(cal, team_cal) / open_s
         for i, t in enumerate(tickets * shares[promise.pk]):
             if t <= 0:
                 continue
@@ -407,7 +415,7 @@ def _buffers(
                 ).agents
             except PlanningInputError:
                 continue
-            hours = max(0.0, n * open_s / 3600.0 - t * aht / 3600.0)
+            hours = inside * max(0.0, n * open_s / 3600.0 - t * aht / 3600.0)
             if hours > buffer[i]:
                 buffer[i], which[i] = hours, promise.pk
     return buffer, tuple(which)

@@ -1,12 +1,10 @@
 """The work a reactive ticket costs in the capacity plan is its hands-on time: the time it
 spent in progress (waiting is not work, a stretch counts at most one working day), else
-the configured minutes per kind; a promise's buffer counts the tickets in its scope."""
+the configured minutes per kind."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -14,13 +12,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from servicegate.calendars.models import BusinessCalendar
-from servicegate.catalog.models import ServiceProduct
-from servicegate.engines.queueing import required_agents
 from servicegate.operations.models import Customer, Ticket, TicketEvent
 from servicegate.planning.capacity import capacity_plan
 from servicegate.planning.tests.conftest import api_client, login
-from servicegate.promises import services
-from servicegate.promises.models import Promise
 from servicegate.team.models import Technician
 
 OFFICE = {
@@ -129,42 +123,3 @@ def test_the_page_says_what_the_hands_on_time_rests_on(
     )
     german = login(bob).get("/planning/capacity/?weeks=1", headers={"accept-language": "de"})
     assert "Arbeitszeit 1,5 h je reaktivem Ticket" in german.content.decode()
-
-
-def test_a_promise_buffers_only_the_tickets_in_its_scope(
-    team: Callable[[int], list[Technician]],
-    tickets: Callable[..., int],
-    alice: User,
-    product: ServiceProduct,
-    calendar: BusinessCalendar,
-) -> None:
-    # given 70 P2 and 10 P1 tickets a week, and a P1 promise in service on the 24/7 calendar
-    team(3)
-    tickets(70, weeks=8, priority="P2", work_hours=1.0)
-    tickets(10, weeks=8, priority="P1", work_hours=1.0)
-    p1 = services.promise_create(
-        by=alice,
-        metric="first_response",
-        target_value=Decimal("1"),
-        target_unit="hours",
-        attainment_percent=Decimal("90"),
-        calendar=calendar,
-        product=product,
-        priority="P1",
-        made_by_role="sales",
-        source="offer",
-    )
-    Promise.objects.filter(pk=p1.pk).update(state="in_service")
-    # when
-    plan = capacity_plan(weeks=1)
-    # then Erlang C staffs the P1 share of the forecast (10 of 80 tickets), not all of it
-    week, forecast = plan.weeks[0], plan.reactive_tickets[0]
-    p1_tickets = forecast * 10 / 80
-    agents = required_agents(
-        arrival_rate=p1_tickets / (168 * 3600),
-        aht_seconds=3600.0,
-        answer_within_seconds=3600.0,
-        target_service_level=0.9,
-    ).agents
-    assert plan.buffer_promise == (p1.pk,)
-    assert week.buffer_hours == pytest.approx(agents * 168 - p1_tickets)
