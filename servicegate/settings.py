@@ -421,6 +421,15 @@ SERVICEGATE_PORTAL_MAX_ATTACHMENT_BYTES = env_int(
 SERVICEGATE_PORTAL_OFFERS = "servicegate.maintenance.offers.offers_for_customer"
 # Where measurement and the scorecard read CSAT per customer, product or promise id.
 SERVICEGATE_CSAT = "servicegate.portal.selectors.csat_by_key"
+# Hands-on minutes of a reactive ticket by kind, for the capacity plan when the history holds
+# too few tickets with an "in progress" status to measure them.
+SERVICEGATE_WORK_MINUTES = {
+    "incident": env_int("SERVICEGATE_WORK_MINUTES_INCIDENT", 120),
+    "request": env_int("SERVICEGATE_WORK_MINUTES_REQUEST", 60),
+}
+# What a preventive product's visits add to the capacity plan for some customers (the G1
+# evidence of a promise shows it): ``(product id, customer ids) -> load | None``.
+SERVICEGATE_PREVENTIVE_LOAD = "servicegate.maintenance.offers.preventive_load"
 # Sections other areas add to the staff ticket page: functions (ticket, user) -> Panel | None.
 SERVICEGATE_TICKET_SECTIONS = ["servicegate.portal.staff.ticket_section"]
 

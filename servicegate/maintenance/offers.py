@@ -19,6 +19,7 @@ For each active preventive product whose asset model the customer runs, over one
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -157,7 +158,7 @@ def _offer(
         with_ += n * rate_with
         downtime += n * (rate_without - rate_with) * r.component.downtime_hours
     visits = n * YEAR_DAYS / interval
-    hours = visits * terms.duration_minutes / 60
+    hours = technician_hours_per_year(terms, assets=n, interval=interval)
     price = _price(terms.product, assets=n, visits=visits, hours=hours)
     cost = Decimal(str(hours)) * terms.hourly_cost + Decimal(str(visits * parts))
     without_r, with_r = round(without, 2), round(with_, 2)
@@ -178,6 +179,11 @@ def _offer(
         currency=terms.product.currency,
         notes=notes,
     )
+
+
+def technician_hours_per_year(terms: PreventiveTerms, *, assets: int, interval: int) -> float:
+    """``assets · 365/T · duration``: the technician hours of a year of visits."""
+    return assets * YEAR_DAYS / interval * terms.duration_minutes / 60
 
 
 def _price(product: ServiceProduct, *, assets: int, visits: float, hours: float) -> Decimal:
@@ -219,3 +225,62 @@ def offers_for_customer(customer: Customer) -> list[CustomerOffer]:
     (``SERVICEGATE_PORTAL_OFFERS``)."""
     offers = customer_offers(customer, now=timezone.now())
     return [CustomerOffer(o) for o in offers if o.incidents_avoided > 0]
+
+
+@dataclass(frozen=True)
+class PreventiveLoad:
+    """The technician hours a preventive product adds for some customers' installed base,
+    counted as their offers count them (same interval, duration and formula)."""
+
+    product: int
+    asset_model: str
+    customers: int
+    assets: int
+    interval_days: int
+    duration_minutes: int
+    technician_hours_per_year: float
+
+    @property
+    def technician_hours_per_week(self) -> float:
+        """The yearly hours spread evenly over 52 weeks: what the capacity plan adds."""
+        return round(self.technician_hours_per_year / 52, 1)
+
+
+def preventive_load(
+    product_id: int, customer_ids: Sequence[int], *, now: datetime | None = None
+) -> PreventiveLoad | None:
+    """The hours ``product_id``'s visits take at the assets of ``customer_ids`` whose model
+    its preventive terms cover; None when the product has no preventive terms.
+
+    The sum of the customers' offers of the product (``SERVICEGATE_PREVENTIVE_LOAD``,
+    read by the G1 evidence of a promise without planning importing this area).
+    """
+    terms = (
+        PreventiveTerms.objects.filter(product_id=product_id)
+        .select_related("product", "asset_model")
+        .prefetch_related(
+            Prefetch("components", queryset=Component.objects.select_related("asset_model"))
+        )
+        .first()
+    )
+    if terms is None:
+        return None
+    covered = _covered(terms)
+    fits = component_reliability(covered, until=now or timezone.now())
+    interval = _interval(terms, fits)
+    assets = list(
+        Asset.objects.filter(
+            product_model=terms.asset_model.name, site__customer_id__in=list(customer_ids)
+        ).values_list("site__customer_id", flat=True)
+    )
+    return PreventiveLoad(
+        product=product_id,
+        asset_model=terms.asset_model.name,
+        customers=len(set(assets)),
+        assets=len(assets),
+        interval_days=interval,
+        duration_minutes=terms.duration_minutes,
+        technician_hours_per_year=round(
+            technician_hours_per_year(terms, assets=len(assets), interval=interval), 1
+        ),
+    )

@@ -140,6 +140,8 @@ def capacity_get(
                 "reactive_source": plan.reactive_source,
                 "aht_seconds": round(plan.aht_seconds, 1),
                 "aht_measured": plan.aht_measured,
+                "aht_basis": "in_progress" if plan.aht_measured else "default",
+                "work_tickets": plan.work_tickets,
                 "buffer_promise": list(plan.buffer_promise),
                 "technicians": plan.technicians,
             },

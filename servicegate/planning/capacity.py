@@ -2,19 +2,27 @@
 
 One row per week (Monday to Monday in ``settings.TIME_ZONE``, starting next Monday):
 
-* **reactive hours** = forecast reactive tickets of the week × mean handling time.
+* **reactive hours** = forecast reactive tickets of the week × hands-on time per ticket.
   The forecast is planning's demand forecast (``demand_forecast``'s daily model)
   summed over the week's days; with less than 14 days of history the rate of the
-  last 8 weeks stands in. The handling time is the mean business time from response
-  to resolution over the team's most common working calendar (slowest tenth left
-  out), :data:`DEFAULT_AHT_SECONDS` with fewer than 20 resolved tickets.
+  last 8 weeks stands in. The hands-on time is the mean time the team's latest
+  resolved tickets spent *in progress* (``selectors.work_seconds``: each stretch
+  counted up to one working day of the team's most common calendar; waiting for the
+  customer, a vendor or dispatch is not work). With fewer than 20 such tickets the
+  configured minutes per kind (``SERVICEGATE_WORK_MINUTES``) stand in, weighed by the
+  mix of incidents and requests.
 * **buffer hours** = the idle time the promises need on top of the work, from the
   staffing engine: for each time promise in service, Erlang C gives the fewest
-  agents ``n`` that answer the week's tickets (spread over the promise calendar's
-  open hours ``H``) within the target at the promised level; the buffer is
-  ``n·H − reactive hours``. The most demanding promise sets it (the team is shared,
-  so buffers do not add up). Every promise is taken to cover all of the team's
-  reactive tickets; a resolution promise's wait is its target minus the handling time.
+  agents ``n`` that answer the week's tickets *in the promise's scope* (its segment,
+  priority and customer: the team's forecast times their share of the team's tickets
+  over the last year) spread over the promise calendar's open hours ``H`` within the
+  target at the promised level; the buffer is ``n·H`` less the hands-on hours of those
+  tickets. Only the part of it inside the team's working hours counts: the buffer is
+  scaled by the share of ``H`` that the team's most common calendar is open too (a
+  24/7 promise's standby at night is on-call duty, which the technicians' calendars
+  do not offer either). The most demanding promise sets it (the team is shared, so
+  buffers do not add up). A resolution promise's wait is its target minus the
+  hands-on time.
 * **preventive hours** = planned duration of the open preventive work orders
   (maintenance, inspection, remote health check, consulting) whose window opens in
   the week; a work order without a duration counts :data:`DEFAULT_WORK_ORDER_MINUTES`.
@@ -37,8 +45,9 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from servicegate.engines.calendars import Calendar
@@ -46,21 +55,24 @@ from servicegate.engines.forecasting import forecast_counts
 from servicegate.engines.queueing import PlanningInputError, required_agents
 from servicegate.engines.sla import business_seconds
 from servicegate.operations.choices import PREVENTIVE_KINDS, STOP_STATUSES
-from servicegate.operations.models import Ticket
-from servicegate.planning.feasibility import DEFAULT_AHT_SECONDS
+from servicegate.operations.models import Customer, Ticket
 from servicegate.planning.selectors import (
+    HISTORY_DAYS,
     MIN_FORECAST_DAYS,
     TicketScope,
     arrival_epochs,
     daily_series,
-    handling_seconds,
-    mean_handling,
+    default_work_seconds,
+    mean_work,
     recent_weekly_rate,
+    work_seconds,
 )
 from servicegate.planning.terms import (
+    business_day_seconds,
     calendar_of,
     metric_kind,
     open_seconds_per_week,
+    overlap_seconds_per_week,
     target_seconds,
 )
 from servicegate.promises.choices import PromiseState
@@ -132,7 +144,9 @@ class CapacityPlan:
     reactive_tickets: tuple[float, ...]
     reactive_source: str  # "forecast" | "recent" | "none"
     aht_seconds: float
-    aht_measured: bool
+    aht_measured: bool  # True: measured time in progress; False: the configured default
+    work_tickets: int  # tickets the hands-on time was measured on
+    work_day_hours: float  # the longest stretch in progress that counts
     buffer_promise: tuple[int | None, ...]
     technicians: int
     notes: tuple[str, ...] = field(default=())
@@ -206,9 +220,10 @@ def capacity_plan(
     available = _available_hours(technicians, calendars, bounds)
     scope = TeamScope(region=team)
     tickets, source = _reactive_tickets(scope, first, weeks)
-    aht, measured = _handling(scope, technicians, calendars)
-    reactive = tickets * aht / 3600.0
-    buffer, promise_ids = _buffers(tickets, aht)
+    team_cal = _team_calendar(technicians, calendars)
+    work = _hands_on(scope, team_cal)
+    reactive = tickets * work.seconds / 3600.0
+    buffer, promise_ids = _buffers(tickets, work.seconds, scope, team_cal)
     preventive = _preventive_hours(team, bounds) + extra_hours
     rows = tuple(
         CapacityWeek(
@@ -226,8 +241,10 @@ def capacity_plan(
         extra_hours=extra_hours,
         reactive_tickets=tuple(float(t) for t in tickets),
         reactive_source=source,
-        aht_seconds=aht,
-        aht_measured=measured,
+        aht_seconds=work.seconds,
+        aht_measured=work.measured,
+        work_tickets=work.tickets,
+        work_day_hours=work.day_seconds / 3600.0,
         buffer_promise=promise_ids,
         technicians=len(technicians),
     )
@@ -307,25 +324,74 @@ def _reactive_tickets(scope: TeamScope, first: dt.date, weeks: int) -> tuple[np.
     return out[:weeks].astype(np.float64), "forecast"
 
 
-def _handling(
-    scope: TeamScope, technicians: list[Technician], calendars: dict[int, Calendar | None]
-) -> tuple[float, bool]:
-    """Mean handling seconds over the team's most common calendar, or the default."""
+@dataclass(frozen=True)
+class HandsOn:
+    """The hands-on time per reactive ticket and what it rests on."""
+
+    seconds: float
+    measured: bool
+    tickets: int
+    day_seconds: float
+
+
+def _team_calendar(
+    technicians: list[Technician], calendars: dict[int, Calendar | None]
+) -> Calendar | None:
+    """The working calendar most of the team's technicians share (None without one)."""
     common = Counter(t.calendar_id for t in technicians if calendars[t.calendar_id] is not None)
-    if not common:
-        return DEFAULT_AHT_SECONDS, False
-    cal = calendars[common.most_common(1)[0][0]]
-    assert cal is not None
-    aht = mean_handling(handling_seconds(scope, cal, now=timezone.now()))
-    return (aht, True) if aht is not None else (DEFAULT_AHT_SECONDS, False)
+    return calendars[common.most_common(1)[0][0]] if common else None
 
 
-def _buffers(tickets: np.ndarray, aht: float) -> tuple[np.ndarray, tuple[int | None, ...]]:
-    """Buffer hours per week and the promise that sets each (one query)."""
-    promises = Promise.objects.filter(state=PromiseState.IN_SERVICE).select_related("calendar")
+def _hands_on(scope: TeamScope, team_cal: Calendar | None) -> HandsOn:
+    """Mean time in progress over the team's latest resolved tickets (each stretch up to
+    one working day of its most common calendar), or the configured default per kind."""
+    now = timezone.now()
+    day = business_day_seconds(team_cal) if team_cal is not None else 0.0
+    samples = work_seconds(scope, day_seconds=day, now=now) if day > 0 else np.zeros(0)
+    mean = mean_work(samples)
+    if mean is None or mean <= 0:
+        return HandsOn(default_work_seconds(scope, now=now), False, 0, day)
+    return HandsOn(mean, True, int(samples.size), day)
+
+
+def _scope_shares(scope: TeamScope, promises: list[Promise]) -> dict[int, float]:
+    """Each promise's share of the team's reactive tickets over the last year (one query)."""
+    since = timezone.now() - dt.timedelta(days=HISTORY_DAYS)
+    mix = list(
+        scope.tickets()
+        .filter(opened_at__gte=since)
+        .values_list("customer__segment_id", "priority", "customer_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    total = sum(n for *_key, n in mix)
+    shares: dict[int, float] = {}
+    for promise in promises:
+        own = TicketScope.of_promise(promise)
+        matched = sum(
+            n
+            for segment, priority, customer, n in mix
+            if own.segment_id in (None, segment)
+            and own.priority in ("", priority)
+            and own.customer_id in (None, customer)
+        )
+        shares[promise.pk] = matched / total if total else 0.0
+    return shares
+
+
+def _buffers(
+    tickets: np.ndarray, aht: float, scope: TeamScope, team_cal: Calendar | None
+) -> tuple[np.ndarray, tuple[int | None, ...]]:
+    """Buffer hours per week and the promise that sets each (two queries)."""
+    promises = list(
+        Promise.objects.filter(state=PromiseState.IN_SERVICE)
+        .select_related("calendar")
+        .order_by("pk")
+    )
+    shares = _scope_shares(scope, promises) if promises else {}
     buffer = np.zeros(tickets.size)
     which: list[int | None] = [None] * tickets.size
-    for promise in promises.order_by("pk"):
+    for promise in promises:
         try:
             kind = metric_kind(promise)
             cal = calendar_of(promise.calendar)
@@ -336,7 +402,8 @@ def _buffers(tickets: np.ndarray, aht: float) -> tuple[np.ndarray, tuple[int | N
         level = float(promise.attainment_percent) / 100.0
         if open_s <= 0 or wait < 0 or not 0 < level < 1:
             continue
-        for i, t in enumerate(tickets):
+        inside = 1.0 if team_cal is None else overlap_seconds_per_week(cal, team_cal) / open_s
+        for i, t in enumerate(tickets * shares[promise.pk]):
             if t <= 0:
                 continue
             try:
@@ -348,7 +415,7 @@ def _buffers(tickets: np.ndarray, aht: float) -> tuple[np.ndarray, tuple[int | N
                 ).agents
             except PlanningInputError:
                 continue
-            hours = max(0.0, n * open_s / 3600.0 - t * aht / 3600.0)
+            hours = inside * max(0.0, n * open_s / 3600.0 - t * aht / 3600.0)
             if hours > buffer[i]:
                 buffer[i], which[i] = hours, promise.pk
     return buffer, tuple(which)
@@ -369,3 +436,54 @@ def _preventive_hours(team: str, bounds: np.ndarray) -> np.ndarray:
         i = int(np.searchsorted(bounds, np.int64(start.timestamp()), side="right")) - 1
         hours[i] += (minutes if minutes is not None else DEFAULT_WORK_ORDER_MINUTES) / 60.0
     return hours
+
+
+@dataclass(frozen=True)
+class PromiseLoad:
+    """The technician hours per week the preventive visits of a promise's product add for
+    the customers in its scope: the "if this offer is accepted" what-if of its G1 evidence."""
+
+    hours_per_week: float
+    asset_model: str
+    customers: int
+    assets: int
+    interval_days: int
+    duration_minutes: int
+
+
+def promise_customers(promise: Promise) -> list[int]:
+    """The customers a promise is made to: its customer, its contract's, else the active
+    customers of its segment."""
+    if promise.customer_id is not None:
+        return [promise.customer_id]
+    if promise.contract is not None:
+        return [promise.contract.customer_id]
+    return list(
+        Customer.objects.filter(segment_id=promise.segment_id, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def promise_preventive_load(promise: Promise) -> PromiseLoad | None:
+    """What the promise's preventive visits add per week, through the function
+    ``settings.SERVICEGATE_PREVENTIVE_LOAD`` names (``(product id, customer ids) -> load``,
+    None for a product without preventive terms); None when no area provides it."""
+    path = getattr(settings, "SERVICEGATE_PREVENTIVE_LOAD", "")
+    if not path:
+        return None
+    try:
+        source: Any = import_string(path)
+    except ImportError:
+        return None  # the area that sells preventive services is not installed
+    load = source(promise.product_id, promise_customers(promise))
+    if load is None:
+        return None
+    return PromiseLoad(
+        hours_per_week=float(load.technician_hours_per_week),
+        asset_model=str(load.asset_model),
+        customers=int(load.customers),
+        assets=int(load.assets),
+        interval_days=int(load.interval_days),
+        duration_minutes=int(load.duration_minutes),
+    )

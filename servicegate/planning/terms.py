@@ -68,6 +68,19 @@ def open_seconds_per_week(cal: Calendar) -> float:
     return float(sum(end - start for day in cal.week for start, end in day))
 
 
+def overlap_seconds_per_week(a: Calendar, b: Calendar) -> float:
+    """Seconds of a normal week open in both calendars (weekday by weekday, each in its
+    own local time; holidays left out)."""
+    return float(
+        sum(
+            max(0, min(end_a, end_b) - max(start_a, start_b))
+            for day_a, day_b in zip(a.week, b.week, strict=True)
+            for start_a, end_a in day_a
+            for start_b, end_b in day_b
+        )
+    )
+
+
 def open_fraction(cal: Calendar) -> float:
     """Open share of a normal week, 0..1."""
     return min(1.0, open_seconds_per_week(cal) / WEEK_SECONDS)

@@ -160,7 +160,9 @@ def feasibility_panel(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required("view_servicegate")
 def capacity(request: HttpRequest) -> HttpResponse:
     """The joint capacity plan as a stacked weekly chart, with the what-if of an offer."""
-    form = CapacityForm(request.GET or {"weeks": 8}, teams=teams())
+    data = request.GET.copy()
+    data.setdefault("weeks", "8")  # a what-if link names only its extra hours
+    form = CapacityForm(data, teams=teams())
     plan, error = None, ""
     if form.is_valid():
         d = form.cleaned_data

@@ -6,8 +6,9 @@ from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.formats import number_format
 
+from servicegate.planning.capacity import promise_preventive_load
 from servicegate.planning.feasibility import summary_lines
-from servicegate.promises.models import Evidence
+from servicegate.promises.models import Evidence, Promise
 
 register = template.Library()
 
@@ -29,3 +30,11 @@ def evidence_text(evidence: Evidence) -> str:
     except ObjectDoesNotExist:
         return evidence.text
     return " ".join(summary_lines(result.result, result.inputs))
+
+
+@register.inclusion_tag("planning/_promise_load.html")
+def preventive_capacity(promise: Promise) -> dict[str, object]:
+    """The technician hours per week a preventive promise adds, with the capacity plan's
+    what-if link (nothing for a product without preventive terms)."""
+    load = promise_preventive_load(promise)
+    return {"load": load, "extra_hours": f"{load.hours_per_week:.1f}" if load else ""}

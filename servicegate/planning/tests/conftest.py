@@ -21,7 +21,7 @@ from django.utils import timezone
 from servicegate.accounts.services import token_create
 from servicegate.calendars.models import BusinessCalendar
 from servicegate.catalog.models import ServiceProduct
-from servicegate.operations.models import Customer, Ticket
+from servicegate.operations.models import Customer, Ticket, TicketEvent
 from servicegate.promises import services
 from servicegate.promises.models import GateDefinition, GateReview, Promise
 from servicegate.team.models import Technician
@@ -55,7 +55,8 @@ def team(calendar: BusinessCalendar) -> Callable[[int], list[Technician]]:
 def tickets(customer: Customer) -> Callable[..., int]:
     """``tickets(per_week, weeks=8, priority="P2", work_hours=1.0)`` spreads reactive
     tickets evenly over the last ``weeks`` weeks (ending yesterday), each answered
-    after 10 minutes and resolved ``work_hours`` later."""
+    after 10 minutes, in progress from then on and resolved ``work_hours`` later (with
+    the events that say so)."""
 
     def make(per_week: int, weeks: int = 8, priority: str = "P2", work_hours: float = 1.0) -> int:
         end = timezone.now() - dt.timedelta(days=1)
@@ -80,7 +81,20 @@ def tickets(customer: Customer) -> Callable[..., int]:
                     status="resolved",
                 )
             )
-        Ticket.objects.bulk_create(rows)
+        made = Ticket.objects.bulk_create(rows)
+        events = []
+        for t in made:
+            assert t.responded_at is not None and t.resolved_at is not None
+            steps = [
+                (t.opened_at, "new"),
+                (t.responded_at, "in_progress"),
+                (t.resolved_at, "resolved"),
+            ]
+            events += [
+                TicketEvent(ticket=t, seq=seq, at=at, status=status)
+                for seq, (at, status) in enumerate(steps, start=1)
+            ]
+        TicketEvent.objects.bulk_create(events)
         return n
 
     return make
