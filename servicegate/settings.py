@@ -314,6 +314,37 @@ SERVICEGATE_DELEGATION = "servicegate.team.selectors.decides_by_delegation"
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
+
+def _caches() -> dict[str, dict[str, object]]:
+    """The cache of computed figures (``measurement.figures``, the staffing estimate).
+
+    ``memory`` (default): each server process keeps its own, nothing to run beside it;
+    with 4 processes a figure is computed up to 4 times per change. ``redis``: shared by
+    every process on every machine (``REDIS_URL``). The cached dashboard figures stay
+    correct with either: they are keyed on a generation kept in the database.
+    """
+    backend = env_str("SERVICEGATE_CACHE", "memory")
+    if backend == "memory":
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "servicegate",
+                "OPTIONS": {"MAX_ENTRIES": 1000},
+            }
+        }
+    if backend == "redis":
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": "servicegate",
+            }
+        }
+    raise ImproperlyConfigured(f"SERVICEGATE_CACHE must be memory or redis, not {backend!r}.")
+
+
+CACHES = _caches()
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from servicegate.core.dashboard import Panel, figure_panel
 from servicegate.maintenance.choices import PlanStatus, TriggerKind
 from servicegate.maintenance.models import PlanWorkOrder, PreventivePlan
+from servicegate.operations.choices import OPEN_STATUSES
 
 
 def active_plans() -> Panel:
@@ -19,9 +20,7 @@ def active_plans() -> Panel:
 
 def condition_alarms() -> Panel:
     """Work orders a condition trigger opened that are still open (one query)."""
-    count = (
-        PlanWorkOrder.objects.filter(trigger__kind=TriggerKind.CONDITION)
-        .exclude(ticket__status__in=["resolved", "closed", "cancelled"])
-        .count()
-    )
+    count = PlanWorkOrder.objects.filter(
+        trigger__kind=TriggerKind.CONDITION, ticket__status__in=OPEN_STATUSES
+    ).count()
     return figure_panel(count, _("open condition alarms"))

@@ -240,3 +240,24 @@ class Notification(models.Model):
     @property
     def read(self) -> bool:
         return self.read_at is not None
+
+
+class FiguresGeneration(models.Model):
+    """One row whose ``value`` changes with every write that changes the measured figures.
+
+    Written in the same transaction as the write (``figures.figures_changed``): clock
+    writes and summary rebuilds, and saves or deletes of promises and of the names a
+    promise is shown with (contract, customer, product, segment). Cached figures are
+    keyed on it, so a committed write is never hidden behind a figure computed before
+    it. The value is random, not counted up: after a restore from a backup, the next
+    write cannot produce a value that named other figures before the restore.
+    """
+
+    value = models.BigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("figures generation")
+        verbose_name_plural = _("figures generations")
+
+    def __str__(self) -> str:
+        return f"{self.value:x}"

@@ -457,7 +457,9 @@ def ticket_clocks(ticket: Ticket) -> list[Clock]:
 
 def measured_promises() -> list[Promise]:
     """Promises that carry clocks (decided ones, or only undecided ones), by id."""
-    ids = set(ClockSummary.objects.values_list("promise_id", flat=True).distinct())
+    # no ordering: the summary's default one (promise, day) would make the DISTINCT
+    # return a row per promise and day
+    ids = set(ClockSummary.objects.order_by().values_list("promise_id", flat=True).distinct())
     ids |= set(undecided_counts_per_promise())
     return list(
         Promise.objects.filter(pk__in=ids)
@@ -470,9 +472,11 @@ def dashboard_filters(params: dict[str, Any]) -> dict[str, Any]:
     period = params.get("period") or Period.MONTH
     if period not in Period.values:
         period = Period.MONTH
+    # ids only: anything else selects nothing, and would only multiply cached pages
+    promise, segment = str(params.get("promise") or ""), str(params.get("segment") or "")
     return {
-        "promise": str(params.get("promise") or ""),
-        "segment": str(params.get("segment") or ""),
+        "promise": promise if promise.isascii() and promise.isdigit() else "",
+        "segment": segment if segment.isascii() and segment.isdigit() else "",
         "period": period,
     }
 

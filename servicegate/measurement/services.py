@@ -30,6 +30,7 @@ from servicegate.measurement.clockrows import (
     key_width,
     replace_changed,
 )
+from servicegate.measurement.figures import figures_changed
 from servicegate.measurement.frames import (
     LABELS,
     EventFrame,
@@ -158,6 +159,7 @@ def clocks_recompute(
             if progress is not None:
                 progress(min(lo, hi + 1) - bounds["lo"], total, f"{result.clocks:,} clocks")
         summary_apply(written)
+        figures_changed()  # cached figures of the old clocks are not served again
     result.written = written.rows
     if result.written > max(ANALYZE_AFTER, result.clocks // 10):
         analyze(Clock, ClockSummary, ClockGroupSummary)  # statistics, after a large change
@@ -331,6 +333,7 @@ def summary_rebuild(*, promise_ids: list[int] | None = None) -> None:
                 f"GROUP BY promise_id, {start}, customer_id, team",
                 params,
             )
+        figures_changed()
 
 
 def summary_apply(written: SummaryChange) -> None:

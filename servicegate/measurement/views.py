@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
-from datetime import date
 from typing import Any, NamedTuple
 
 from django.contrib import messages
-from django.core.cache import cache
-from django.db.models import Count, F, Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language, ngettext
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from servicegate.catalog.models import Segment
 from servicegate.core.charts import bar_chart, line_chart
 from servicegate.core.permissions import capability_required, require_capability
-from servicegate.measurement import selectors, services
+from servicegate.measurement import figures, selectors, services
 from servicegate.measurement.choices import BreachCause, GroupBy, Period
 from servicegate.measurement.csat import csat_by
 from servicegate.measurement.csv_safe import SafeWriter
@@ -102,58 +100,46 @@ def _pareto_chart(promises: list[Promise]) -> str:
     )
 
 
-#: Seconds the dashboard's figures are kept per server process; the key also holds the
-#: decided-clock totals, so a write that decides a clock shows at once.
-FIGURES_CACHE_SECONDS = 300
-
-
-def _figures_key(filters: dict[str, Any], promises: list[Promise]) -> str:
-    """The figures change only with the decided clocks (the per-day summary), the
-    promises' terms, the filters, the day and the language: all of them are the key."""
-    totals = selectors.summary_rows().aggregate(
-        rows=Count("id"),
-        last=Max("id"),
-        decided=Sum("n"),
-        kept=Sum("met"),
-        weighted=Sum(F("n") * F("id")),
-    )
-    terms = [(p.pk, str(p), str(p.attainment_percent), p.segment_id) for p in promises]
-    raw = repr((sorted(filters.items()), totals, terms, date.today(), get_language()))
-    return "measurement-figures:" + hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
-    filters = selectors.dashboard_filters(request.GET.dict())
+def _dashboard_context(filters: dict[str, Any]) -> dict[str, Any]:
     promises = selectors.measured_promises()
     chosen = _selected(filters, promises)
-    key = _figures_key(filters, promises)
-    figures = cache.get(key)
-    if figures is None:
-        figures = {
-            "trend_chart": _trend_chart(chosen, filters["period"]) if chosen else "",
-            "pareto_chart": _pareto_chart(chosen) if chosen else "",
-            "overall": list(zip(chosen, selectors.overall(promises=chosen), strict=True)),
-        }
-        cache.set(key, figures, FIGURES_CACHE_SECONDS)
     return {
         "filters": filters,
         "promises": promises,
         "segments": Segment.objects.order_by("name"),
         "periods": Period.choices,
-        **figures,
-        "nav_active": "measurement",
+        "trend_chart": _trend_chart(chosen, filters["period"]) if chosen else "",
+        "pareto_chart": _pareto_chart(chosen) if chosen else "",
+        "overall": list(zip(chosen, selectors.overall(promises=chosen), strict=True)),
     }
+
+
+def _dashboard_html(template: str, filters: dict[str, Any]) -> str:
+    """The dashboard's body (or its charts alone) as rendered for everyone who may see it.
+
+    Kept under the figures' generation (``measurement.figures``): every write that
+    changes a figure or a promise's name gives a new one, so the page after a write
+    shows it, and the pages in between read one row instead of the summaries.
+    """
+    return figures.cached(
+        "dashboard",
+        (template, sorted(filters.items())),
+        lambda: render_to_string(template, _dashboard_context(filters)),
+    )
 
 
 @capability_required("view_servicegate")
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Attainment trend, breach Pareto and the live at-risk list."""
-    context = _dashboard_context(request)
+    filters = selectors.dashboard_filters(request.GET.dict())
     if request.headers.get("HX-Request") and request.GET.get("fragment") == "charts":
-        return render(request, "measurement/_charts.html", context)
+        return HttpResponse(_dashboard_html("measurement/_charts.html", filters))
     # The live at-risk list arrives by its own request (HTMX, on load and every minute):
-    # the page itself serves the cached figures.
-    return render(request, "measurement/dashboard.html", context)
+    # the page itself serves the cached figures, rendered (and escaped) by the template.
+    body = mark_safe(_dashboard_html("measurement/_dashboard_body.html", filters))
+    return render(
+        request, "measurement/dashboard.html", {"body": body, "nav_active": "measurement"}
+    )
 
 
 def _group_name(group_by: str, group: str, promise_names: dict[str, str]) -> str:

@@ -65,6 +65,10 @@ PAUSE_STATUSES = frozenset(
     {TicketStatus.AWAITING_CUSTOMER, TicketStatus.AWAITING_VENDOR, TicketStatus.AWAITING_INTERNAL}
 )
 STOP_STATUSES = frozenset({TicketStatus.RESOLVED, TicketStatus.CLOSED, TicketStatus.CANCELLED})
+#: The statuses of an open ticket, as a positive list: the status index answers
+#: ``status IN (...)`` from the open tickets' entries alone, where excluding the stop
+#: statuses reads an entry for every ticket ever recorded.
+OPEN_STATUSES = tuple(sorted(s for s in TicketStatus.values if s not in STOP_STATUSES))
 
 
 class AssetStatus(models.TextChoices):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from servicegate.core.dashboard import Panel, figure_panel
+from servicegate.operations.choices import OPEN_STATUSES
 from servicegate.operations.models import Customer, Ticket
 
 
@@ -15,5 +16,5 @@ def customers() -> Panel:
 
 def open_tickets() -> Panel:
     """The number of tickets not resolved, closed or cancelled (one query)."""
-    count = Ticket.objects.exclude(status__in=["resolved", "closed", "cancelled"]).count()
+    count = Ticket.objects.filter(status__in=OPEN_STATUSES).count()
     return figure_panel(count, _("open tickets"))

@@ -39,6 +39,7 @@ def test_missing_secret_key_outside_demo_is_one_sentence(tmp_path: Path) -> None
         ("SERVICEGATE_DEBUG", "maybe", "SERVICEGATE_DEBUG must be one of"),
         ("DATABASE_URL", "mysql://root@localhost/x", "DATABASE_URL must point to PostgreSQL"),
         ("SERVICEGATE_TASKS", "carrier-pigeon", "SERVICEGATE_TASKS must be database, redis"),
+        ("SERVICEGATE_CACHE", "memcached", "SERVICEGATE_CACHE must be memory or redis"),
         ("EMAIL_PORT", "twenty-five", "EMAIL_PORT must be a whole number"),
     ],
 )

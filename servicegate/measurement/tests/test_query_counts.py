@@ -36,9 +36,9 @@ def test_dashboard_queries_do_not_grow(
 ) -> None:
     promise = _world(make_promise, make_ticket, 12)
     client.force_login(victor)
-    with django_assert_max_num_queries(15):  # 14 and the key of the cached figures
+    with django_assert_max_num_queries(14):  # 13 and the figures' generation
         assert client.get("/measurement/").status_code == 200
-    with django_assert_max_num_queries(12):  # the figures come from the cache
+    with django_assert_max_num_queries(7):  # the figures come from the cache
         assert client.get("/measurement/").status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(f"/measurement/promises/{promise.pk}/").status_code == 200
