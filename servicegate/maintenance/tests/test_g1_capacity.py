@@ -194,5 +194,7 @@ def test_the_hours_read_in_german(
         .get(f"/promises/reviews/{review.pk}/", headers={"accept-language": "de"})
         .content.decode()
     )
+    weekly = f"{_weekly([base], preventive_product):.1f}"
     assert "Kapazität, wenn dieses Serviceversprechen gegeben wird" in page
-    assert "Technikerstunden pro Woche" in page
+    assert f"{weekly.replace('.', ',')} Technikerstunden pro Woche" in page
+    assert f"/planning/capacity/?extra_hours={weekly}" in page
