@@ -5,7 +5,8 @@ Three machine types of the demo's installed base get components — wear parts t
 distributions since each asset's installation. Three preventive products enter the
 catalogue; Sales accepts the best offer of the customers with the most presses and
 filling lines; a press plan watches vibration, and some presses cross its threshold
-(condition alarms).
+(condition alarms). Sales proposes "Press Care Plus" to the whole segment with a promise
+of visits on time; its G1 review shows the technician hours the visits would add.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import numpy as np
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.utils import timezone
 
@@ -25,6 +27,9 @@ from servicegate.maintenance import services
 from servicegate.maintenance.models import Component
 from servicegate.maintenance.offers import customer_offers
 from servicegate.operations.models import Asset, Customer
+from servicegate.promises import services as promise_services
+from servicegate.promises.gate_services import gate_review_open
+from servicegate.promises.models import AuditEntry, GateDefinition, GateReview, Promise
 from servicegate.team.models import Skill
 
 PRESS, FILLER, HYDRAULIC = "PX-200 Servo press", "FL-80 Filling line", "HY-50 Hydraulic unit"
@@ -58,11 +63,44 @@ def build(ctx: DemoContext) -> None:
     plans = _sell(sales, products)
     alarms = _vibration(ctx.rng, manager, sales, products[0], plans)
     ctx.objects["preventive_plans"] = plans
+    ctx.objects["promises"].append(_promise_in_g1(ctx, sales, manager, products[0]))
     ctx.report(
         f"demo: {len(components)} components, {events} life events,"
         f" {len(plans)} preventive plans with"
         f" {sum(p.work_orders.count() for p in plans)} work orders, {alarms} condition alarms"
     )
+
+
+def _promise_in_g1(ctx: DemoContext, sales: User, manager: User, product: Any) -> Promise:
+    """A promise of the press service to its whole segment, waiting in G1 review."""
+    draft = promise_services.promise_create(
+        by=sales,
+        title="Press Care Plus: every visit on time",
+        product=product,
+        metric="preventive_on_time",
+        target_value=Decimal("95"),
+        target_unit="percent",
+        attainment_percent=Decimal("95"),
+        calendar=ctx.objects["calendars"][0],
+        made_by_role="sales",
+        source="brochure",
+        source_reference="Press Care Plus 2027",
+    )
+    promise = promise_services.promise_transition(
+        promise=draft, to="feasibility_review", by=sales, comment="Can we keep this?"
+    )
+    review = gate_review_open(
+        gate=GateDefinition.objects.get(code="G1"), promise=promise, by=manager
+    )
+    # proposed four days ago (the demo makes it in one go), like the other promises' history
+    at = timezone.now() - timedelta(days=4)
+    kinds = ContentType.objects.get_for_models(Promise, GateReview)
+    AuditEntry.objects.filter(content_type=kinds[Promise], object_id=promise.pk).update(at=at)
+    AuditEntry.objects.filter(content_type=kinds[GateReview], object_id=review.pk).update(at=at)
+    Promise.objects.filter(pk=promise.pk).update(created_at=at, state_changed_at=at)
+    GateReview.objects.filter(pk=review.pk).update(created_at=at)
+    promise.refresh_from_db()
+    return promise
 
 
 def _components(manager: User) -> dict[tuple[str, str], tuple[Component, float, float]]:

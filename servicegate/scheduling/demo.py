@@ -1,9 +1,16 @@
 """Demo step: home bases, absences, work orders and on-site incidents for the coming
-two weeks, and a plan for next Monday.
+two weeks, and a plan for next Monday; the work orders already ordered for the weeks
+after, with a safety-inspection campaign, for the capacity plan.
 
 Work orders go to sites within :data:`REACH_KM` of a technician's base and ask for a
 skill that technician holds (now and then none), so most of each day can be planned;
-a few on-site incidents with customer appointments join them.
+a few on-site incidents with customer appointments join them. Beyond the two weeks,
+work orders run on at the same rate up to :data:`ORDERED_WEEKS` weeks from next Monday:
+none on days the team's calendar is closed, nor in weeks with fewer than
+:data:`MIN_OPEN_DAYS` working days (between the years). In two weeks the yearly safety
+inspections (DGUV V3) add :data:`CAMPAIGN_PER_TECHNICIAN_DAY` inspections per technician
+and day: the weeks the capacity plan shows over capacity. The campaign takes the first
+full working weeks (no holiday) from the weeks :data:`CAMPAIGN_WEEKS` on.
 """
 
 from __future__ import annotations
@@ -15,8 +22,11 @@ import numpy as np
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from servicegate.calendars.selectors import engine_calendar
 from servicegate.core.demo import DemoContext
+from servicegate.engines.calendars import Calendar
 from servicegate.engines.routing import haversine_km
+from servicegate.engines.sla import business_seconds
 from servicegate.operations.demo.customers import CITIES
 from servicegate.operations.models import Asset
 from servicegate.operations.ticket_services import ticket_create
@@ -31,7 +41,11 @@ from servicegate.team.models import Skill, Technician
 
 REACH_KM = 120.0
 DAYS_AHEAD = 14
-WORK_ORDERS_PER_TECHNICIAN_DAY = 1.2
+WORK_ORDERS_PER_TECHNICIAN_DAY = 1.2  # per technician at work that day
+ORDERED_WEEKS = 8
+CAMPAIGN_WEEKS = (3, 6)  # counted from next Monday (0); moved past weeks with a holiday
+CAMPAIGN_PER_TECHNICIAN_DAY = 2.5
+MIN_OPEN_DAYS = 4  # shorter weeks (between the years) are kept for reactive work
 INCIDENTS_PER_DAY = 2
 WINDOWS = ((8, 12), (12, 16), (8, 16), (9, 15), (10, 14))
 DURATIONS = (60, 90, 120, 150, 180)
@@ -66,11 +80,85 @@ def build(ctx: DemoContext) -> None:
         made += _work_orders(rng, day, technicians, bases, assets, skills, dispatcher)
         made += _incidents(rng, day, assets, dispatcher)
     monday = today + dt.timedelta(days=7 - today.weekday())
+    ordered, campaign = _ordered_ahead(
+        rng, today, monday, technicians, bases, assets, skills, dispatcher
+    )
+    ctx.objects["capacity_campaign"] = [monday + dt.timedelta(weeks=w) for w in sorted(campaign)]
+    ctx.report(
+        f"demo: {ordered} work orders ordered up to {ORDERED_WEEKS} weeks ahead; "
+        "safety-inspection campaign in the weeks of "
+        + ", ".join(str(monday + dt.timedelta(weeks=w)) for w in sorted(campaign))
+    )
     plan = day_plan_create(day=monday, by=dispatcher)
     ctx.report(
         f"demo: {made} work orders and on-site tickets over {len(days)} days; "
         f"plan of {monday}: {plan.visits.count()} visits, {plan.unassigned.count()} left out"
     )
+
+
+def _ordered_ahead(
+    rng: np.random.Generator,
+    today: dt.date,
+    monday: dt.date,
+    technicians: list[Technician],
+    bases: dict[int, tuple[float, float]],
+    assets: list[tuple[int, int, float, float]],
+    skills: dict[int, list[Skill]],
+    by: User,
+) -> tuple[int, set[int]]:
+    """Work orders after the day-plan horizon up to ORDERED_WEEKS weeks from ``monday``,
+    on the days the team's calendar is open, with the campaign's inspections; how many,
+    and the campaign's weeks."""
+    calendar = engine_calendar(technicians[0].calendar)
+    campaign = campaign_weeks(calendar, monday)
+    made = 0
+    day = today + dt.timedelta(days=DAYS_AHEAD + 1)
+    while day < monday + dt.timedelta(weeks=ORDERED_WEEKS):
+        if _open(calendar, day) and _open_days(calendar, day) >= MIN_OPEN_DAYS:
+            made += _work_orders(rng, day, technicians, bases, assets, skills, by)
+            if (day - monday).days // 7 in campaign:
+                made += _work_orders(
+                    rng,
+                    day,
+                    technicians,
+                    bases,
+                    assets,
+                    skills,
+                    by,
+                    per_technician_day=CAMPAIGN_PER_TECHNICIAN_DAY,
+                    inspection_share=1.0,
+                )
+        day += dt.timedelta(days=1)
+    return made, campaign
+
+
+def campaign_weeks(calendar: Calendar, monday: dt.date) -> set[int]:
+    """The campaign's weeks (0 = the week of ``monday``): for each of CAMPAIGN_WEEKS the
+    first week from it on whose five weekdays are all open."""
+    chosen: set[int] = set()
+    for first in CAMPAIGN_WEEKS:
+        week = first
+        while week < ORDERED_WEEKS and (
+            week in chosen
+            or not all(_open(calendar, monday + dt.timedelta(weeks=week, days=d)) for d in range(5))
+        ):
+            week += 1
+        if week < ORDERED_WEEKS:
+            chosen.add(week)
+    return chosen
+
+
+def _open_days(calendar: Calendar, day: dt.date) -> int:
+    """Open days of the week (Monday to Friday) that ``day`` falls in."""
+    first = day - dt.timedelta(days=day.weekday())
+    return sum(_open(calendar, first + dt.timedelta(days=d)) for d in range(5))
+
+
+def _open(calendar: Calendar, day: dt.date) -> bool:
+    """Whether the calendar has open hours on ``day`` (a holiday or weekend has none)."""
+    start = int(dt.datetime.combine(day, dt.time(), tzinfo=BERLIN).timestamp())
+    bounds = np.array([start]), np.array([start + 86400])
+    return bool(business_seconds(calendar, *bounds)[0] > 0)
 
 
 def _bases(
@@ -140,21 +228,25 @@ def _work_orders(
     assets: list[tuple[int, int, float, float]],
     skills: dict[int, list[Skill]],
     by: User,
+    *,
+    per_technician_day: float = WORK_ORDERS_PER_TECHNICIAN_DAY,
+    inspection_share: float = 0.3,
 ) -> int:
     """The day's preventive work orders, each near a technician who could do it."""
-    if not assets:
+    present = _at_work(technicians, day)
+    if not assets or not present:
         return 0
     lat = np.array([a[2] for a in assets])
     lon = np.array([a[3] for a in assets])
-    n = int(rng.poisson(WORK_ORDERS_PER_TECHNICIAN_DAY * len(technicians)))
+    n = int(rng.poisson(per_technician_day * len(present)))
     for _ in range(n):
-        tech = technicians[int(rng.integers(len(technicians)))]
+        tech = present[int(rng.integers(len(present)))]
         blat, blon = bases[tech.pk]
         near = np.flatnonzero(haversine_km(blat, blon, lat, lon) <= REACH_KM)
         if near.size == 0:
             continue
         asset, customer, _lat, _lon = assets[int(near[int(rng.integers(near.size))])]
-        kind = "maintenance" if rng.random() < 0.7 else "inspection"
+        kind = "maintenance" if rng.random() >= inspection_share else "inspection"
         ticket = ticket_create(
             by=by,
             title=str(rng.choice(TITLES[kind])),
@@ -176,6 +268,18 @@ def _work_orders(
             skills=needed,
         )
     return n
+
+
+def _at_work(technicians: list[Technician], day: dt.date) -> list[Technician]:
+    """The technicians not away on ``day`` (work is ordered for those who can do it)."""
+    away = set(
+        Absence.objects.filter(
+            technician__in=technicians,
+            starts_at__lt=_at(day + dt.timedelta(days=1), 0),
+            ends_at__gt=_at(day, 0),
+        ).values_list("technician_id", flat=True)
+    )
+    return [t for t in technicians if t.pk not in away]
 
 
 def _incidents(

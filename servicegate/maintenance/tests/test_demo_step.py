@@ -11,12 +11,15 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from servicegate.calendars.models import BusinessCalendar
 from servicegate.catalog.models import Segment, ServiceProduct
 from servicegate.core.demo import DemoContext
 from servicegate.maintenance.demo import FILLER, PRESS, build
 from servicegate.maintenance.models import PreventivePlan, Reading
 from servicegate.maintenance.selectors import reliability_overview
 from servicegate.operations.models import Asset, Customer, Site
+from servicegate.planning.capacity import promise_preventive_load
+from servicegate.promises.models import GateReview, Promise
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +39,16 @@ def installed_base(persona: Callable[[str], User]) -> dict[str, object]:
                     serial_number=f"{c}-{i}",
                     install_date=date(2016, 1, 1) + timedelta(days=int(rng.integers(0, 2500))),
                 )
+    office = BusinessCalendar.objects.create(
+        name="Office",
+        timezone="Europe/Berlin",
+        definition={"timezone": "Europe/Berlin", "week": {"mon": ["08:00-16:00"]}},
+    )
     return {
         "segments": segments,
         "users": {"manager": persona("bob"), "sales": persona("alice")},
+        "calendars": [office],
+        "promises": [],
     }
 
 
@@ -65,3 +75,10 @@ def test_build_sells_plans_on_wear_parts_and_raises_alarms(
     assert Reading.objects.exists()
     assert lines[-1].startswith("demo: 5 components,") and "condition alarms" in lines[-1]
     assert " 0 condition alarms" not in lines[-1]
+    # a promise of the press service to the segment waits in G1 with the hours it adds
+    promise = Promise.objects.get(title="Press Care Plus: every visit on time")
+    assert installed_base["promises"] == [promise]
+    assert promise.state == "feasibility_review"
+    assert GateReview.objects.filter(promise=promise, gate__code="G1", decision="").exists()
+    load = promise_preventive_load(promise)
+    assert load is not None and load.customers == 6 and load.hours_per_week > 0

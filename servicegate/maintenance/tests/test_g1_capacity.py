@@ -18,7 +18,7 @@ from servicegate.maintenance.offers import customer_offers
 from servicegate.operations.models import Asset, Customer
 from servicegate.planning.capacity import capacity_plan
 from servicegate.promises import services
-from servicegate.promises.models import GateDefinition, GateReview
+from servicegate.promises.models import Contract, GateDefinition, GateReview
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +37,14 @@ def calendar(db: None) -> BusinessCalendar:
 
 @pytest.fixture
 def g1_review(alice: User, bob: User, calendar: BusinessCalendar) -> Callable[..., GateReview]:
-    """``g1_review(product, customer=None)``: alice's promise on ``product`` in bob's open
-    G1 review."""
+    """``g1_review(product, customer=None, contract=None)``: alice's promise on ``product``
+    in bob's open G1 review."""
 
-    def make(product: ServiceProduct, customer: Customer | None = None) -> GateReview:
+    def make(
+        product: ServiceProduct,
+        customer: Customer | None = None,
+        contract: Contract | None = None,
+    ) -> GateReview:
         draft = services.promise_create(
             by=alice,
             metric="preventive_on_time",
@@ -50,6 +54,7 @@ def g1_review(alice: User, bob: User, calendar: BusinessCalendar) -> Callable[..
             calendar=calendar,
             product=product,
             customer=customer,
+            contract=contract,
             made_by_role="sales",
             source="offer",
         )
@@ -134,6 +139,26 @@ def test_a_promise_to_the_whole_segment_counts_every_customer_of_it(
     assert "14 machines of the model PX-200 (customers in its scope: 2)" in page
 
 
+def test_a_promise_in_a_contract_counts_the_contracts_customer(
+    alice: User,
+    bob: User,
+    base: Customer,
+    preventive_product: ServiceProduct,
+    g1_review: Callable[..., GateReview],
+) -> None:
+    contract = services.contract_create(
+        by=alice,
+        number="V-2027-1",
+        customer=base,
+        starts_on=timezone.localdate(),
+        products=[preventive_product],
+    )
+    review = g1_review(preventive_product, contract=contract)
+    page = _login(bob).get(f"/promises/reviews/{review.pk}/").content.decode()
+    assert f"{_weekly([base], preventive_product):.1f} technician hours per week" in page
+    assert "2 machines of the model PX-200 (customers in its scope: 1)" in page
+
+
 def test_a_promise_without_preventive_terms_shows_no_hours(
     bob: User, base: Customer, product: ServiceProduct, g1_review: Callable[..., GateReview]
 ) -> None:
@@ -169,5 +194,7 @@ def test_the_hours_read_in_german(
         .get(f"/promises/reviews/{review.pk}/", headers={"accept-language": "de"})
         .content.decode()
     )
+    weekly = f"{_weekly([base], preventive_product):.1f}"
     assert "Kapazität, wenn dieses Serviceversprechen gegeben wird" in page
-    assert "Technikerstunden pro Woche" in page
+    assert f"{weekly.replace('.', ',')} Technikerstunden pro Woche" in page
+    assert f"/planning/capacity/?extra_hours={weekly}" in page
