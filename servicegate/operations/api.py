@@ -10,6 +10,7 @@ from ninja import Body, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from servicegate.api.fields import JsonObject
 from servicegate.api.pagination import Pagination
 from servicegate.core.permissions import has_capability
 from servicegate.operations import selectors, ticket_services
@@ -137,7 +138,7 @@ class TicketIn(Schema):
     group: str = ""
 
 
-class TicketPatch(Schema):
+class TicketPatch(JsonObject):
     technician: int | None = None
     group: str | None = None
     priority: str | None = None

@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from pydantic import model_validator
 
+from servicegate.api.fields import JsonObject
 from servicegate.core.permissions import require_capability
 from servicegate.engines.queueing import PlanningInputError
 from servicegate.planning.capacity import capacity_plan
@@ -37,17 +37,9 @@ class StaffingIn(Schema):
     agents: int | None = None
 
 
-class FeasibilityIn(Schema):
+class FeasibilityIn(JsonObject):
     extra_per_week: float = 0.0
     confidence: float = 0.9
-
-    @model_validator(mode="before")
-    @classmethod
-    def _an_object(cls, data: Any) -> Any:
-        # Every field has a default: without this, [null, null] or null would pass.
-        if not isinstance(getattr(data, "_obj", data), dict):
-            raise ValueError("the body must be a JSON object")
-        return data
 
 
 def _unprocessable(exc: PlanningInputError) -> Status[dict[str, Any]]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from servicegate.api.fields import JsonObject
 from servicegate.api.pagination import Pagination
 from servicegate.catalog.models import ServiceProduct
 from servicegate.core.permissions import require_capability
@@ -112,7 +113,7 @@ class ColumnIn(Schema):
     done: bool = False
 
 
-class ColumnPatch(Schema):
+class ColumnPatch(JsonObject):
     name: str | None = None
     wip_limit: int | None = -1
 
@@ -483,7 +484,7 @@ class InitiativeIn(Schema):
     goal: str
 
 
-class InitiativePatch(Schema):
+class InitiativePatch(JsonObject):
     status: str | None = None
     outcomes: str | None = None
 

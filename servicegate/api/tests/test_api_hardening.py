@@ -135,3 +135,23 @@ def test_a_date_that_is_not_yyyy_mm_dd_is_422(bearer: dict[str, str], url: str) 
 def test_an_iso_date_is_accepted(bearer: dict[str, str]) -> None:
     assert Client().get("/api/v1/scorecard?since=2026-01-01", headers=bearer).status_code == 200
     assert Client().get("/api/v1/absences?start=2026-01-01", headers=bearer).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("patch", "/api/v1/board/columns/1"),
+        ("patch", "/api/v1/initiatives/1"),
+        ("patch", "/api/v1/tickets/1"),
+        ("post", "/api/v1/promises/1/feasibility"),
+    ],
+)
+@pytest.mark.parametrize("body", ["[]", "null", "[null, null]", '"x"'])
+def test_a_body_of_defaults_must_still_be_an_object(
+    bearer: dict[str, str], method: str, url: str, body: str
+) -> None:
+    """Every field of these bodies has a default; a ninja Schema read ``[]`` as "no
+    change" (PATCH answered 200), which the document does not allow."""
+    response = getattr(Client(), method)(url, body, content_type="application/json", headers=bearer)
+    assert response.status_code == 422, response.content[:200]
+    assert "the body must be a JSON object" in response.json()["detail"]

@@ -24,7 +24,7 @@ import schemathesis
 from django.contrib.auth.models import User
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
@@ -134,6 +134,17 @@ def _run_stateful(user: User) -> Run:
     run = Run()
 
     class Scenario(machine):  # type: ignore[misc,valid-type]
+        """Each scenario starts from the same data: its writes are rolled back after it,
+        so that Hypothesis, replaying a scenario, meets the answers it met before."""
+
+        def setup(self) -> None:
+            self.writes = transaction.atomic()
+            self.writes.__enter__()
+
+        def teardown(self) -> None:
+            transaction.set_rollback(True)
+            self.writes.__exit__(None, None, None)
+
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"headers": headers}
 
