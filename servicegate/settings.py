@@ -329,7 +329,6 @@ def _caches() -> dict[str, dict[str, object]]:
             "default": {
                 "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                 "LOCATION": "servicegate",
-                "OPTIONS": {"MAX_ENTRIES": 1000},
             }
         }
     if backend == "redis":

@@ -58,23 +58,27 @@ def on_shown_change(sender: type[Any], **kwargs: Any) -> None:
 
 
 def cache_key(name: str, *parts: Any) -> str:
-    """The key of ``name`` with ``parts`` at the current generation, in the current
-    language and on the current UTC day (the running period is marked partial)."""
+    """The key of ``name`` with ``parts`` in the current language on the current UTC day
+    (the running period is marked partial)."""
     today = timezone.now().astimezone(UTC).date()
-    raw = repr((generation(), name, parts, get_language(), today.isoformat()))
+    raw = repr((name, parts, get_language(), today.isoformat()))
     return "measurement-figures:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def cached(name: str, parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """``compute()``, kept in the cache under ``name``, ``parts`` and the generation.
+    """``compute()``, kept in the cache under ``name`` and ``parts`` with the generation
+    it was computed at, and served while that generation is current.
 
-    The key is taken before ``compute`` reads anything: a write that commits while it
-    runs gives a new generation, so the value is never kept under a generation it
-    misses a write of.
+    The generation is read before ``compute`` reads anything: a write that commits
+    while it runs gives a new generation, so the value is never served for a generation
+    it misses a write of. One entry per key, overwritten by the next generation's value:
+    the cache holds no figures of earlier generations.
     """
+    current = generation()
     key = cache_key(name, *parts)
-    value: T | None = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
+    entry: tuple[int, T] | None = cache.get(key)
+    if entry is not None and entry[0] == current:
+        return entry[1]
+    value = compute()
+    cache.set(key, (current, value), CACHE_SECONDS)
     return value

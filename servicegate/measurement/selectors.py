@@ -348,6 +348,19 @@ def at_risk_candidates(*, now: datetime) -> QuerySet[Clock]:
     )
 
 
+def visible_candidates(candidates: QuerySet[Clock], user: Any) -> QuerySet[Clock]:
+    """``candidates`` on the tickets ``user`` may open (``tickets_visible_to``).
+
+    Filtered only when the view is restricted (a technician's own tickets, none without
+    the right): "in every ticket" as a subquery makes SQLite walk all tickets for their
+    clocks instead of reading the few open clocks past their warning point.
+    """
+    visible = tickets_visible_to(user)
+    if visible.query.is_empty() or visible.query.where.children:
+        return candidates.filter(ticket__in=visible.values("pk"))
+    return candidates
+
+
 def at_risk(*, user: Any = None, now: datetime | None = None, limit: int = 50) -> list[AtRisk]:
     """Clocks at risk, least business time left first (overdue ones first of all).
 
@@ -360,7 +373,7 @@ def at_risk(*, user: Any = None, now: datetime | None = None, limit: int = 50) -
     now = now or timezone.now()
     candidates = at_risk_candidates(now=now)
     if user is not None:
-        candidates = candidates.filter(ticket__in=tickets_visible_to(user).values("pk"))
+        candidates = visible_candidates(candidates, user)
     clocks = [c for c in candidates[:MAX_CANDIDATES] if c.deadline is not None]
     t = int(now.timestamp())
     # one engine call per calendar for all its clocks (a call builds the calendar's
