@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from servicegate.catalog.models import Segment, ServiceProduct
+from servicegate.core.widgets import DateInput
 from servicegate.improvement.choices import FindingSource, FindingStatus, Kpi, Severity, Stage
 from servicegate.operations.models import Customer, Ticket
 from servicegate.promises.models import Promise
@@ -74,9 +75,7 @@ class ActionForm(forms.Form):
         required=False,
         label=_("Owner"),
     )
-    due = forms.DateField(
-        required=False, label=_("Due"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due = forms.DateField(required=False, label=_("Due"), widget=DateInput())
     source = forms.ChoiceField(
         choices=_all(_("From the finding"), FindingSource.choices),
         required=False,

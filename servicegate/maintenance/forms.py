@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicegate.core.widgets import DateInput
+
 
 class AcceptOfferForm(forms.Form):
     """When the accepted plan starts and how many months it runs."""
@@ -13,6 +15,6 @@ class AcceptOfferForm(forms.Form):
     starts_on = forms.DateField(
         label=_("starts on"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     months = forms.IntegerField(label=_("months"), min_value=1, max_value=60, initial=12)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicegate.calendars.models import BusinessCalendar
 from servicegate.catalog.models import ServiceProduct
+from servicegate.core.widgets import DateInput
 from servicegate.promises.choices import (
     CLOCK_STATUS_CHOICES,
     Decision,
@@ -55,8 +56,8 @@ class PromiseForm(forms.ModelForm[Promise]):
         fields = list(PROMISE_FIELDS)
         widgets = {
             # ISO dates: a browser's date input shows nothing for a localised "01.01.2027"
-            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "valid_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -184,6 +185,6 @@ class ContractForm(forms.ModelForm[Contract]):
         model = Contract
         fields = ["number", "customer", "products", "starts_on", "ends_on", "notes"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
         }

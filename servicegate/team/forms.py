@@ -6,13 +6,14 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
+from servicegate.core.widgets import DateInput
 from servicegate.team.choices import FeedbackKind
 
 
 class RetroForm(forms.Form):
     """A retrospective with up to three actions."""
 
-    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("date"), widget=DateInput())
     went_well = forms.CharField(label=_("went well"), widget=forms.Textarea, required=False)
     to_improve = forms.CharField(label=_("to improve"), widget=forms.Textarea, required=False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import pytest
@@ -189,5 +190,12 @@ def test_the_pages_speak_german(
     html = client.get(f"/scheduling/?date={day.isoformat()}", headers=german).content.decode()
     assert "Zeitleiste je Techniker" in html
     assert "Kein Techniker, der an diesem Tag arbeitet, hat die nötigen Fähigkeiten." in html
+    # the timeline and the sketch draw as in English: coordinates never take a decimal comma
+    english = client.get(f"/scheduling/?date={day.isoformat()}").content.decode()
+    coordinates = re.compile(r'\b(?:x|y|x1|x2|cx|cy|width|points)="([^"]*)"')
+    assert coordinates.findall(html) == coordinates.findall(english)
+    assert any("." in value for value in coordinates.findall(html))
+    # the browser's date picker reads ISO dates only: the day stays filled in
+    assert f'type="date" name="date" value="{day.isoformat()}"' in html
     capacity = client.get("/planning/capacity/?weeks=2", headers=german).content.decode()
     assert "Kapazitätsplan" in capacity and "Verfügbare Stunden" in capacity
