@@ -4,6 +4,7 @@ otherwise write 04.12.2026, which the browser's picker refuses)."""
 from __future__ import annotations
 
 import pytest
+from django import forms
 
 from servicegate.core.widgets import DateInput
 from servicegate.improvement.forms import ActionForm
@@ -26,5 +27,6 @@ from servicegate.team.forms import RetroForm
         (RetroForm, "date"),
     ],
 )
-def test_the_forms_use_the_iso_date_picker(form: type, field: str) -> None:
-    assert isinstance(form.base_fields[field].widget, DateInput)
+def test_the_forms_use_the_iso_date_picker(form: type[forms.BaseForm], field: str) -> None:
+    fields = form.base_fields  # type: ignore[attr-defined]  # set by the form metaclass
+    assert isinstance(fields[field].widget, DateInput)
