@@ -58,7 +58,9 @@ def reviews_with_checklists(qs: QuerySet[GateReview]) -> QuerySet[GateReview]:
     return qs.select_related("gate", "reviewer", "promise", "contract").prefetch_related(
         Prefetch("answers", queryset=CriterionAnswer.objects.select_related("criterion")),
         # the stored feasibility numbers behind generated evidence (rendered when shown)
-        Prefetch("evidence", queryset=Evidence.objects.select_related("feasibility_result")),
+        Prefetch(
+            "evidence", queryset=Evidence.objects.select_related("feasibility_result", "criterion")
+        ),
     )
 
 

@@ -39,8 +39,8 @@ def review_through(
     gate_review_answer(review=review, by=by, answers={a.criterion_id: (answer, "") for a in rows})
     for a in rows:
         if answer == Answer.YES and a.criterion.required_evidence:
-            text = f"{a.criterion.required_evidence}: {evidence}"
-            evidence_add(review=review, by=by, kind="text", text=text, criterion=a.criterion)
+            # the page names the criterion's evidence in the reader's language
+            evidence_add(review=review, by=by, kind="text", text=evidence, criterion=a.criterion)
     if not rows or answer == Answer.NO:
         evidence_add(review=review, by=by, kind="text", text=evidence)
     return gate_review_decide(review=review, decision=decision, by=by, **decide)

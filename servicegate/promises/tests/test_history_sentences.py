@@ -6,6 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib.auth.models import User
+from django.utils import translation
 
 from servicegate.promises import services
 from servicegate.promises.models import Promise
@@ -52,3 +53,26 @@ def test_changed_fields_by_label_and_localised(alice: User, draft: Promise) -> N
     assert (
         "Uhr pausiert bei: wartet auf Kunden → wartet auf Kunden, wartet auf Lieferanten" in german
     )
+
+
+def test_evidence_names_its_criterion_in_the_readers_language(
+    alice: User, bob: User, draft: Promise, move: Callable[..., Promise]
+) -> None:
+    _g1_passed(draft, bob, move)
+    review = draft.reviews.get(gate__code="G1")
+    evidence = review.evidence.select_related("criterion").exclude(criterion=None).first()
+    assert evidence is not None and evidence.text == "Checked."  # the note as written
+    criterion = evidence.criterion
+    assert criterion is not None
+    pages = {
+        language: login(alice)
+        .get(f"/promises/reviews/{review.pk}/", HTTP_ACCEPT_LANGUAGE=language)
+        .content.decode()
+        for language in ("en", "de")
+    }
+    listed = {k: v[v.index('data-testid="evidence-list"') :] for k, v in pages.items()}
+    with translation.override("de"):
+        german_name = criterion.evidence_text
+    assert german_name != criterion.required_evidence  # the shipped criteria are translated
+    assert f"{german_name}:</span> Checked." in listed["de"]
+    assert f"{criterion.required_evidence}:</span> Checked." in listed["en"]
